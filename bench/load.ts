@@ -1,0 +1,119 @@
+/**
+ * Load tests with autocannon, run from the bench process against a server in another one.
+ */
+import autocannon, { type Options, type Result } from 'autocannon';
+
+export interface LoadOptions {
+  /** Seconds of measured load (after a warm-up of a third of that, at most 3 s). */
+  seconds: number;
+  connections: number;
+}
+
+export interface ThroughputFigure {
+  reqPerSec: number;
+  requests: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Non-2xx answers, connection errors, timeouts and wrong bodies: all should be 0. */
+  failures: number;
+}
+
+function figure(r: Result, counted = r['2xx']): ThroughputFigure {
+  return {
+    reqPerSec: counted / r.duration,
+    requests: counted,
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    failures: r.non2xx + r.errors + r.timeouts + r.mismatches,
+  };
+}
+
+async function warmUp(opts: Options, seconds: number): Promise<void> {
+  await autocannon({ ...opts, duration: Math.min(3, Math.max(0.5, seconds / 3)) });
+}
+
+/** Requests per second of `GET url` with `headers`, each answer checked to be `expectBody`. */
+export async function measureGet(url: string, headers: Record<string, string>, expectBody: string, opts: LoadOptions): Promise<ThroughputFigure> {
+  const run: Options = { url, headers, connections: opts.connections, expectBody };
+  await warmUp(run, opts.seconds);
+  return figure(await autocannon({ ...run, duration: opts.seconds }));
+}
+
+export interface LoginFigure extends ThroughputFigure {
+  loginsPerSec: number;
+  completed: number;
+}
+
+/**
+ * Complete demo `password` logins per second: every autocannon connection loops over
+ * "create a session" then "submit username and password" (a distinct username each time, so
+ * that every login writes a new login row). Only submits answered `complete` are counted.
+ */
+export async function measureLogins(baseURL: string, token: string, opts: LoadOptions): Promise<LoginFigure> {
+  const runID = Date.now().toString(36);
+  let n = 0;
+  let completed = 0;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const run = (): Options => ({
+    url: baseURL,
+    connections: opts.connections,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/bridges/demo/login-sessions',
+        headers,
+        body: '{"flowID":"password"}',
+        onResponse: (status, body, context) => {
+          context.sessionID = status === 200 ? (JSON.parse(body) as { loginSessionID: string }).loginSessionID : undefined;
+        },
+      },
+      {
+        method: 'POST',
+        headers,
+        setupRequest: (request, context) => {
+          // No session (the create failed): start over with a new create.
+          if (typeof context.sessionID !== 'string') return undefined;
+          n++;
+          return {
+            ...request,
+            path: `/v1/bridges/demo/login-sessions/${context.sessionID}/steps/demo.password`,
+            body: `{"type":"user_input","fields":{"username":"bench-${runID}-${n}","password":"hunter2"}}`,
+          };
+        },
+        onResponse: (status, body) => {
+          if (status === 200 && body.includes('"status":"complete"')) completed++;
+        },
+      },
+    ],
+  });
+  await warmUp(run(), opts.seconds);
+  completed = 0;
+  const r = await autocannon({ ...run(), duration: opts.seconds });
+  return { ...figure(r), loginsPerSec: completed / r.duration, completed };
+}
+
+/**
+ * Create `count` sessions (default flow) with `connections` in flight; returns the ID of the
+ * last one created and how many creates failed.
+ */
+export async function createSessions(baseURL: string, token: string, count: number, connections: number): Promise<{ lastID: string; failures: number }> {
+  let lastID = '';
+  const r = await autocannon({
+    url: baseURL,
+    connections,
+    amount: count,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/bridges/demo/login-sessions',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"flowID":"password"}',
+        onResponse: (status, body) => {
+          if (status === 200) lastID = (JSON.parse(body) as { loginSessionID: string }).loginSessionID;
+        },
+      },
+    ],
+  });
+  return { lastID, failures: count - r['2xx'] };
+}

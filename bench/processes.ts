@@ -1,0 +1,111 @@
+/**
+ * The processes a benchmark talks to: the real server (`bin/bridge-login.js serve`, as a user
+ * starts it) and the floor, each spawned on an ephemeral 127.0.0.1 port with a fresh temporary
+ * data directory, plus their resident size read from `/proc`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(PROJECT_ROOT, 'bin', 'bridge-login.js');
+const FLOOR = path.join(PROJECT_ROOT, 'bench', 'floor.ts');
+
+export interface Spawned {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  /** `performance.now()` when the process was spawned. */
+  spawnedAt: number;
+  /** Everything it printed, for error messages. */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not exited in 5 s; removes its temporary directory. */
+  stop(): Promise<void>;
+}
+
+export interface RealServer extends Spawned {
+  /** The first access token, as printed on the first start. */
+  token: string;
+  dataDir: string;
+}
+
+export interface ServerOptions {
+  /** YAML written to a config file passed with `--config`. */
+  configYAML?: string;
+  /** Extra node flags (e.g. `--cpu-prof`). */
+  nodeFlags?: string[];
+  /** Run this entry file instead of `bin/bridge-login.js` (a precompiled build). */
+  entry?: string;
+  timeoutMs?: number;
+}
+
+/** Spawn a process and resolve once `ready` matches its output. */
+function spawnUntil(command: string, args: string[], ready: RegExp, timeoutMs: number, cleanup: () => void): Promise<Spawned & { match: RegExpExecArray }> {
+  const spawnedAt = performance.now();
+  const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+    }
+    cleanup();
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${path.basename(args.at(-1) ?? command)} did not start in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const match = ready.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve({ child, pid: child.pid!, url: '', spawnedAt, output: () => out, stop, match });
+      }
+    };
+    child.stdout!.on('data', onData);
+    // Keep draining both pipes after start, or a chatty child would block on a full pipe.
+    child.stdout!.on('data', () => undefined);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      cleanup();
+      reject(new Error(`process exited (${code ?? signal}) before it was ready:\n${out}`));
+    });
+  });
+}
+
+/** Start `bridge-login serve --port 0 --data-dir <fresh> --log-level warn` and read its URL and first token. */
+export async function startServer(opts: ServerOptions = {}): Promise<RealServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-login-bench-'));
+  const args = [...(opts.nodeFlags ?? []), opts.entry ?? BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'];
+  if (opts.configYAML !== undefined) {
+    const file = path.join(dataDir, 'bench-config.yaml');
+    writeFileSync(file, opts.configYAML);
+    args.push('--config', file);
+  }
+  const ready = /listening on (http:\/\/\S+)[\s\S]*#token=(\S+)/;
+  const s = await spawnUntil(process.execPath, args, ready, opts.timeoutMs ?? 30_000, () => rmSync(dataDir, { recursive: true, force: true }));
+  return { ...s, url: s.match[1]!, token: s.match[2]!, dataDir };
+}
+
+/** Start the floor server answering `urlPath` with `body`. */
+export async function startFloor(urlPath: string, body: string): Promise<Spawned> {
+  const s = await spawnUntil(process.execPath, ['--import', 'tsx', FLOOR, urlPath, body], /floor listening on (http:\/\/\S+)/, 30_000, () => undefined);
+  return { ...s, url: s.match[1]! };
+}
+
+/** Resident set size of a process, in MiB, from `/proc/<pid>/status` (VmRSS). */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!m) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(m[1]) / 1024;
+}

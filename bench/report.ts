@@ -1,0 +1,118 @@
+/**
+ * The results of a run: one JSON document (so that runs can be compared) and one table.
+ */
+import os from 'node:os';
+import type { LoginFigure, ThroughputFigure } from './load.ts';
+import type { MemoryFigure } from './memory.ts';
+import type { StartupFigure } from './startup.ts';
+import type { WaitingFigure } from './waiting.ts';
+
+export interface Figures {
+  getSession?: ThroughputFigure & { ratioToFloor: number };
+  passwordLogins?: LoginFigure & { ratioToFloor: number };
+  floor?: ThroughputFigure;
+  memory?: MemoryFigure;
+  waiting?: WaitingFigure | { skipped: string };
+  startup?: StartupFigure;
+  startupPrecompiled?: StartupFigure;
+}
+
+export interface Goal {
+  figure: string;
+  goal: string;
+  value: number;
+  met: boolean;
+}
+
+export interface Results {
+  meta: {
+    date: string;
+    quick: boolean;
+    node: string;
+    platform: string;
+    cpus: number;
+    cpuModel: string;
+    memoryMiB: number;
+    loadSeconds: number;
+    connections: number;
+  };
+  figures: Figures;
+  goals: Goal[];
+}
+
+export function machine(): Pick<Results['meta'], 'node' | 'platform' | 'cpus' | 'cpuModel' | 'memoryMiB'> {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryMiB: Math.round(os.totalmem() / 2 ** 20),
+  };
+}
+
+/** The issue's goals, checked against the figures that were measured. */
+export function checkGoals(f: Figures): Goal[] {
+  const goals: Goal[] = [];
+  const add = (figure: string, goal: string, value: number, met: boolean): void => void goals.push({ figure, goal, value, met });
+  if (f.getSession) add('getSession.ratioToFloor', '>= 0.60', f.getSession.ratioToFloor, f.getSession.ratioToFloor >= 0.6);
+  if (f.passwordLogins) add('passwordLogins.ratioToFloor', '>= 0.15', f.passwordLogins.ratioToFloor, f.passwordLogins.ratioToFloor >= 0.15);
+  if (f.memory) {
+    add('memory.rssActiveMiB', '<= 150', f.memory.rssActiveMiB, f.memory.rssActiveMiB <= 150);
+    add('memory.sweptToStart', '<= 1.20', f.memory.sweptToStart, f.memory.sweptToStart <= 1.2);
+  }
+  if (f.waiting && 'longPolls' in f.waiting) {
+    const w = f.waiting;
+    const answered = w.longPolls.answered + w.events.answered;
+    add('waiting.answered', `= ${2 * w.waiters}`, answered, answered === 2 * w.waiters);
+    const p99 = Math.max(w.longPolls.p99Ms, w.events.p99Ms);
+    add('waiting.p99Ms', '< 50', p99, p99 < 50);
+  }
+  if (f.startup) add('startup.ms', '< 500', f.startup.ms, f.startup.ms < 500);
+  return goals;
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, d = 1): string => n.toFixed(d);
+
+/** The table printed at the end of a run. */
+export function table(r: Results): string {
+  const f = r.figures;
+  const rows: [string, string, string, string][] = [['figure', 'value', 'vs floor', 'goal']];
+  const goalOf = (name: string): string => {
+    const g = r.goals.find((x) => x.figure === name);
+    return g ? `${g.goal} ${g.met ? 'met' : 'NOT MET'}` : '';
+  };
+  if (f.floor) rows.push(['(3) floor: bare node:http, same path and bytes', `${int(f.floor.reqPerSec)} req/s (p99 ${fixed(f.floor.latencyP99Ms)} ms)`, '1.00', '']);
+  if (f.getSession) {
+    rows.push(['(1) GET login session, with auth', `${int(f.getSession.reqPerSec)} req/s (p99 ${fixed(f.getSession.latencyP99Ms)} ms)`, fixed(f.getSession.ratioToFloor, 2), goalOf('getSession.ratioToFloor')]);
+  }
+  if (f.passwordLogins) {
+    rows.push(['(2) complete password logins (create + submit)', `${int(f.passwordLogins.loginsPerSec)} logins/s`, fixed(f.passwordLogins.ratioToFloor, 3), goalOf('passwordLogins.ratioToFloor')]);
+  }
+  if (f.memory) {
+    const m = f.memory;
+    rows.push(['(4) RSS at start', `${fixed(m.rssStartMiB)} MiB`, '', '']);
+    rows.push([`(4) RSS with ${int(m.sessions)} active sessions`, `${fixed(m.rssActiveMiB)} MiB`, '', goalOf('memory.rssActiveMiB')]);
+    rows.push(['(4) RSS after expiry and sweep', `${fixed(m.rssSweptMiB)} MiB (${fixed(m.sweptToStart, 2)}x start)`, '', goalOf('memory.sweptToStart')]);
+  }
+  if (f.waiting) {
+    if ('skipped' in f.waiting) rows.push(['(5) long-polls and event streams', `skipped: ${f.waiting.skipped}`, '', '']);
+    else {
+      const w = f.waiting;
+      rows.push([`(5) long-polls answered (of ${int(w.waiters)})`, `${int(w.longPolls.answered)}, p50 ${fixed(w.longPolls.p50Ms)} ms, p99 ${fixed(w.longPolls.p99Ms)} ms`, '', goalOf('waiting.p99Ms')]);
+      rows.push([`(5) event streams answered (of ${int(w.waiters)})`, `${int(w.events.answered)}, p50 ${fixed(w.events.p50Ms)} ms, p99 ${fixed(w.events.p99Ms)} ms`, '', goalOf('waiting.answered')]);
+    }
+  }
+  if (f.startup) rows.push(['(6) spawn to first GET /v1/info (tsx)', `${int(f.startup.ms)} ms (median of ${f.startup.runsMs.length})`, '', goalOf('startup.ms')]);
+  if (f.startupPrecompiled) rows.push(['(6) same, precompiled JS (comparison)', `${int(f.startupPrecompiled.ms)} ms (median of ${f.startupPrecompiled.runsMs.length})`, '', '']);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]): string => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const m = r.meta;
+  return [
+    `bridge-login benchmarks${m.quick ? ' (quick)' : ''}: ${m.date}, node ${m.node}, ${m.cpus} x ${m.cpuModel}, ${int(m.memoryMiB)} MiB`,
+    line(rows[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
+}

@@ -1,0 +1,115 @@
+/**
+ * @module bench
+ * `npm run bench [-- --quick] [--out FILE] [--only LIST] [--profile DIR]`: measures the real
+ * server, each part in a process of its own on 127.0.0.1, against a bare `node:http` floor in
+ * the same run, prints one table and writes the figures as JSON to `bench/results/latest.json`
+ * (and to `--out`). See docs/benchmarks.md for what each figure means.
+ *
+ * - `--quick`: a few seconds in all, small counts (the test suite's smoke mode).
+ * - `--only get,logins,memory,waiting,startup`: run only these parts (the floor runs with get/logins).
+ * - `--profile DIR`: start the load-test server with `--cpu-prof --cpu-prof-dir DIR`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureGet, measureLogins, type LoadOptions } from './load.ts';
+import { measureMemory } from './memory.ts';
+import { PROJECT_ROOT, startFloor, startServer } from './processes.ts';
+import { checkGoals, machine, table, type Figures, type Results } from './report.ts';
+import { measureStartup } from './startup.ts';
+import { measureWaiting, type Change } from './waiting.ts';
+import { compileForComparison } from './precompiled.ts';
+
+const PARTS = ['get', 'logins', 'memory', 'waiting', 'startup'] as const;
+type Part = (typeof PARTS)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
+    change: { type: 'string' },
+  },
+});
+
+const quick = args.quick!;
+const only = new Set((args.only?.split(',') ?? PARTS) as Part[]);
+for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (one of ${PARTS.join(', ')})`);
+const plan = {
+  load: { seconds: quick ? 1 : 10, connections: 10 } satisfies LoadOptions,
+  memorySessions: quick ? 200 : 10_000,
+  settleSeconds: quick ? 0.5 : 5,
+  waiters: quick ? 50 : 1000,
+  startupRuns: quick ? 1 : 5,
+};
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+async function loadTests(figures: Figures): Promise<void> {
+  const server = await startServer(args.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] } : {});
+  let floor;
+  try {
+    const auth = { authorization: `Bearer ${server.token}` };
+    const created = await fetch(`${server.url}/v1/bridges/demo/login-sessions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"flowID":"password"}' });
+    const sessionID = ((await created.json()) as { loginSessionID: string }).loginSessionID;
+    const sessionPath = `/v1/bridges/demo/login-sessions/${sessionID}`;
+    const body = await (await fetch(server.url + sessionPath, { headers: auth })).text();
+    floor = await startFloor(sessionPath, body);
+
+    log(`floor: GET ${sessionPath} (${body.length} bytes), ${plan.load.seconds} s`);
+    const floorFigure = await measureGet(floor.url + sessionPath, {}, body, plan.load);
+    figures.floor = floorFigure;
+    if (only.has('get')) {
+      log(`GET login session, ${plan.load.seconds} s`);
+      const get = await measureGet(server.url + sessionPath, auth, body, plan.load);
+      figures.getSession = { ...get, ratioToFloor: get.reqPerSec / floorFigure.reqPerSec };
+    }
+    if (only.has('logins')) {
+      log(`password logins, ${plan.load.seconds} s`);
+      const logins = await measureLogins(server.url, server.token, plan.load);
+      figures.passwordLogins = { ...logins, ratioToFloor: logins.loginsPerSec / floorFigure.reqPerSec };
+    }
+  } finally {
+    await floor?.stop();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const figures: Figures = {};
+  if (only.has('get') || only.has('logins')) await loadTests(figures);
+  if (only.has('memory')) {
+    log(`memory: ${plan.memorySessions} sessions, 10 s lifetime`);
+    figures.memory = await measureMemory(plan.memorySessions, plan.settleSeconds);
+  }
+  if (only.has('waiting')) {
+    log(`waiting: ${plan.waiters} long-polls and ${plan.waiters} event streams`);
+    figures.waiting = await measureWaiting({ waiters: plan.waiters, boundSeconds: quick ? 15 : 40, ...(args.change ? { change: args.change as Change } : {}) });
+  }
+  if (only.has('startup')) {
+    log(`startup: ${plan.startupRuns} run(s)`);
+    figures.startup = await measureStartup(plan.startupRuns);
+    if (!quick) {
+      const entry = await compileForComparison();
+      figures.startupPrecompiled = await measureStartup(plan.startupRuns, { entry });
+    }
+  }
+  const results: Results = {
+    meta: { date: new Date().toISOString(), quick, ...machine(), loadSeconds: plan.load.seconds, connections: plan.load.connections },
+    figures,
+    goals: checkGoals(figures),
+  };
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const latest = path.join(PROJECT_ROOT, 'bench', 'results', 'latest.json');
+  mkdirSync(path.dirname(latest), { recursive: true });
+  writeFileSync(latest, json);
+  if (args.out) {
+    mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
+    writeFileSync(args.out, json);
+  }
+  process.stdout.write(`${table(results)}\n`);
+  log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+await main();
