@@ -4,8 +4,10 @@
 import autocannon, { type Options, type Result } from 'autocannon';
 
 export interface LoadOptions {
-  /** Seconds of measured load (after a warm-up of a third of that, at most 3 s). */
+  /** Seconds of measured load. */
   seconds: number;
+  /** Seconds of load before, not measured (the JIT and caches settle). */
+  warmUpSeconds: number;
   connections: number;
 }
 
@@ -29,13 +31,13 @@ function figure(r: Result, counted = r['2xx']): ThroughputFigure {
 }
 
 async function warmUp(opts: Options, seconds: number): Promise<void> {
-  await autocannon({ ...opts, duration: Math.min(3, Math.max(0.5, seconds / 3)) });
+  if (seconds > 0) await autocannon({ ...opts, duration: seconds });
 }
 
 /** Requests per second of `GET url` with `headers`, each answer checked to be `expectBody`. */
 export async function measureGet(url: string, headers: Record<string, string>, expectBody: string, opts: LoadOptions): Promise<ThroughputFigure> {
   const run: Options = { url, headers, connections: opts.connections, expectBody };
-  await warmUp(run, opts.seconds);
+  await warmUp(run, opts.warmUpSeconds);
   return figure(await autocannon({ ...run, duration: opts.seconds }));
 }
 
@@ -86,18 +88,18 @@ export async function measureLogins(baseURL: string, token: string, opts: LoadOp
       },
     ],
   });
-  await warmUp(run(), opts.seconds);
+  await warmUp(run(), opts.warmUpSeconds);
   completed = 0;
   const r = await autocannon({ ...run(), duration: opts.seconds });
   return { ...figure(r), loginsPerSec: completed / r.duration, completed };
 }
 
 /**
- * Create `count` sessions (default flow) with `connections` in flight; returns the ID of the
- * last one created and how many creates failed.
+ * Create `count` sessions (password flow) with `connections` in flight; returns their IDs in
+ * the order they were created and how many creates failed.
  */
-export async function createSessions(baseURL: string, token: string, count: number, connections: number): Promise<{ lastID: string; failures: number }> {
-  let lastID = '';
+export async function createSessions(baseURL: string, token: string, count: number, connections: number): Promise<{ ids: string[]; failures: number }> {
+  const ids: string[] = [];
   const r = await autocannon({
     url: baseURL,
     connections,
@@ -110,10 +112,10 @@ export async function createSessions(baseURL: string, token: string, count: numb
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: '{"flowID":"password"}',
         onResponse: (status, body) => {
-          if (status === 200) lastID = (JSON.parse(body) as { loginSessionID: string }).loginSessionID;
+          if (status === 200) ids.push((JSON.parse(body) as { loginSessionID: string }).loginSessionID);
         },
       },
     ],
   });
-  return { lastID, failures: count - r['2xx'] };
+  return { ids, failures: count - r['2xx'] };
 }

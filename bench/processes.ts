@@ -29,6 +29,8 @@ export interface RealServer extends Spawned {
   /** The first access token, as printed on the first start. */
   token: string;
   dataDir: string;
+  /** Milliseconds from the spawn to the first successful `GET /v1/info`. */
+  startupMs: number;
 }
 
 export interface ServerOptions {
@@ -39,6 +41,8 @@ export interface ServerOptions {
   /** Run this entry file instead of `bin/bridge-login.js` (a precompiled build). */
   entry?: string;
   timeoutMs?: number;
+  /** Told the start time of every server started with these options. */
+  onStarted?: (startupMs: number) => void;
 }
 
 /** Spawn a process and resolve once `ready` matches its output. */
@@ -93,7 +97,18 @@ export async function startServer(opts: ServerOptions = {}): Promise<RealServer>
   }
   const ready = /listening on (http:\/\/\S+)[\s\S]*#token=(\S+)/;
   const s = await spawnUntil(process.execPath, args, ready, opts.timeoutMs ?? 30_000, () => rmSync(dataDir, { recursive: true, force: true }));
-  return { ...s, url: s.match[1]!, token: s.match[2]!, dataDir };
+  const url = s.match[1]!;
+  try {
+    const info = await fetch(`${url}/v1/info`);
+    await info.arrayBuffer();
+    if (info.status !== 200) throw new Error(`GET /v1/info answered ${info.status}`);
+  } catch (err) {
+    await s.stop();
+    throw err;
+  }
+  const startupMs = performance.now() - s.spawnedAt;
+  opts.onStarted?.(startupMs);
+  return { ...s, url, token: s.match[2]!, dataDir, startupMs };
 }
 
 /** Start the floor server answering `urlPath` with `body`. */

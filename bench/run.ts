@@ -16,7 +16,7 @@ import { measureGet, measureLogins, type LoadOptions } from './load.ts';
 import { measureMemory } from './memory.ts';
 import { PROJECT_ROOT, startFloor, startServer } from './processes.ts';
 import { checkGoals, machine, table, type Figures, type Results } from './report.ts';
-import { measureStartup } from './startup.ts';
+import { measureStartup, startupFigure } from './startup.ts';
 import { measureWaiting, type Change } from './waiting.ts';
 import { compileForComparison } from './precompiled.ts';
 
@@ -37,16 +37,21 @@ const quick = args.quick!;
 const only = new Set((args.only?.split(',') ?? PARTS) as Part[]);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (one of ${PARTS.join(', ')})`);
 const plan = {
-  load: { seconds: quick ? 1 : 10, connections: 10 } satisfies LoadOptions,
+  load: { seconds: quick ? 1 : 10, warmUpSeconds: quick ? 0 : 3, connections: 10 } satisfies LoadOptions,
   memorySessions: quick ? 200 : 10_000,
   settleSeconds: quick ? 0.5 : 5,
   waiters: quick ? 50 : 1000,
-  startupRuns: quick ? 1 : 5,
+  startupRuns: 5,
 };
-const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+const runStart = performance.now();
+const log = (line: string): void => void process.stderr.write(`bench: ${((performance.now() - runStart) / 1000).toFixed(1).padStart(5)} s  ${line}\n`);
+
+/** Start times of every server the run starts (the quick mode's start-up figure). */
+const startsMs: number[] = [];
+const onStarted = (ms: number): void => void startsMs.push(ms);
 
 async function loadTests(figures: Figures): Promise<void> {
-  const server = await startServer(args.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] } : {});
+  const server = await startServer({ onStarted, ...(args.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] } : {}) });
   let floor;
   try {
     const auth = { authorization: `Bearer ${server.token}` };
@@ -80,17 +85,20 @@ async function main(): Promise<void> {
   const figures: Figures = {};
   if (only.has('get') || only.has('logins')) await loadTests(figures);
   if (only.has('memory')) {
-    log(`memory: ${plan.memorySessions} sessions, 10 s lifetime`);
-    figures.memory = await measureMemory(plan.memorySessions, plan.settleSeconds);
+    log(`memory: ${plan.memorySessions} sessions, ${quick ? 'cancelled' : 'expiring after 10 s'}`);
+    figures.memory = await measureMemory(plan.memorySessions, plan.settleSeconds, quick ? 'cancelled' : 'expired', { onStarted });
   }
   if (only.has('waiting')) {
     log(`waiting: ${plan.waiters} long-polls and ${plan.waiters} event streams`);
-    figures.waiting = await measureWaiting({ waiters: plan.waiters, boundSeconds: quick ? 15 : 40, ...(args.change ? { change: args.change as Change } : {}) });
+    figures.waiting = await measureWaiting({ waiters: plan.waiters, boundSeconds: quick ? 15 : 40, serverOptions: { onStarted }, ...(args.change ? { change: args.change as Change } : {}) });
   }
   if (only.has('startup')) {
-    log(`startup: ${plan.startupRuns} run(s)`);
-    figures.startup = await measureStartup(plan.startupRuns);
-    if (!quick) {
+    if (quick && startsMs.length > 0) {
+      figures.startup = startupFigure(startsMs);
+    } else {
+      log(`startup: ${plan.startupRuns} runs`);
+      figures.startup = await measureStartup(plan.startupRuns);
+      log(`startup, precompiled for comparison: ${plan.startupRuns} runs`);
       const entry = await compileForComparison();
       figures.startupPrecompiled = await measureStartup(plan.startupRuns, { entry });
     }

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, type RealServer } from './processes.ts';
+import { startServer, type RealServer, type ServerOptions } from './processes.ts';
 
 export type Change = 'scan' | 'cancel';
 
@@ -174,11 +174,12 @@ export interface WaitingOptions {
   change?: Change;
   /** Longest the whole phase may take, in seconds. */
   boundSeconds: number;
+  serverOptions?: ServerOptions;
 }
 
 /** Measure on a server of its own (started with {@link WAITING_CONFIG}). */
 export async function measureWaiting(opts: WaitingOptions): Promise<WaitingFigure | { skipped: string }> {
-  const server = await startServer({ configYAML: WAITING_CONFIG });
+  const server = await startServer({ ...opts.serverOptions, configYAML: WAITING_CONFIG });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CHANGES_IN_FLIGHT * 2 });
   const sockets = new Set<http.ClientRequest>();
   try {
