@@ -2,6 +2,7 @@
  * Load tests with autocannon, run from the bench process against a server in another one.
  */
 import autocannon, { type Options, type Result } from 'autocannon';
+import { cpuMs } from './processes.ts';
 
 export interface LoadOptions {
   /** Seconds of measured load. */
@@ -18,15 +19,25 @@ export interface ThroughputFigure {
   latencyP99Ms: number;
   /** Non-2xx answers, connection errors, timeouts and wrong bodies: all should be 0. */
   failures: number;
+  /** The server process's CPU time (user + system) per request, in µs. */
+  serverCpuUsPerRequest: number;
 }
 
-function figure(r: Result, counted = r['2xx']): ThroughputFigure {
+/** Run autocannon and read the server's CPU time around it. */
+async function measured(opts: Options, serverPid: number): Promise<{ r: Result; cpuUs: number }> {
+  const before = cpuMs(serverPid);
+  const r = await autocannon(opts);
+  return { r, cpuUs: (cpuMs(serverPid) - before) * 1000 };
+}
+
+function figure({ r, cpuUs }: { r: Result; cpuUs: number }, counted = r['2xx']): ThroughputFigure {
   return {
     reqPerSec: counted / r.duration,
     requests: counted,
     latencyP50Ms: r.latency.p50,
     latencyP99Ms: r.latency.p99,
     failures: r.non2xx + r.errors + r.timeouts + r.mismatches,
+    serverCpuUsPerRequest: cpuUs / Math.max(1, r.requests.total),
   };
 }
 
@@ -35,15 +46,17 @@ async function warmUp(opts: Options, seconds: number): Promise<void> {
 }
 
 /** Requests per second of `GET url` with `headers`, each answer checked to be `expectBody`. */
-export async function measureGet(url: string, headers: Record<string, string>, expectBody: string, opts: LoadOptions): Promise<ThroughputFigure> {
+export async function measureGet(url: string, headers: Record<string, string>, expectBody: string, opts: LoadOptions, serverPid: number): Promise<ThroughputFigure> {
   const run: Options = { url, headers, connections: opts.connections, expectBody };
   await warmUp(run, opts.warmUpSeconds);
-  return figure(await autocannon({ ...run, duration: opts.seconds }));
+  return figure(await measured({ ...run, duration: opts.seconds }, serverPid));
 }
 
 export interface LoginFigure extends ThroughputFigure {
   loginsPerSec: number;
   completed: number;
+  /** The server's CPU time per completed login (two requests), in µs. */
+  serverCpuUsPerLogin: number;
 }
 
 /**
@@ -51,7 +64,7 @@ export interface LoginFigure extends ThroughputFigure {
  * "create a session" then "submit username and password" (a distinct username each time, so
  * that every login writes a new login row). Only submits answered `complete` are counted.
  */
-export async function measureLogins(baseURL: string, token: string, opts: LoadOptions): Promise<LoginFigure> {
+export async function measureLogins(baseURL: string, token: string, opts: LoadOptions, serverPid: number): Promise<LoginFigure> {
   const runID = Date.now().toString(36);
   let n = 0;
   let completed = 0;
@@ -90,8 +103,8 @@ export async function measureLogins(baseURL: string, token: string, opts: LoadOp
   });
   await warmUp(run(), opts.warmUpSeconds);
   completed = 0;
-  const r = await autocannon({ ...run(), duration: opts.seconds });
-  return { ...figure(r), loginsPerSec: completed / r.duration, completed };
+  const m = await measured({ ...run(), duration: opts.seconds }, serverPid);
+  return { ...figure(m), loginsPerSec: completed / m.r.duration, completed, serverCpuUsPerLogin: m.cpuUs / Math.max(1, completed) };
 }
 
 /**

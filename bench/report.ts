@@ -83,12 +83,17 @@ export function table(r: Results): string {
     const g = r.goals.find((x) => x.figure === name);
     return g ? `${g.goal} ${g.met ? 'met' : 'NOT MET'}` : '';
   };
-  if (f.floor) rows.push(['(3) floor: bare node:http, same path and bytes', `${int(f.floor.reqPerSec)} req/s (p99 ${fixed(f.floor.latencyP99Ms)} ms)`, '1.00', '']);
+  const cpu = (us: number, what: string): string => `${int(us)} µs CPU/${what}`;
+  if (f.floor) {
+    rows.push(['(3) floor: bare node:http, same path and bytes', `${int(f.floor.reqPerSec)} req/s, p99 ${fixed(f.floor.latencyP99Ms)} ms, ${cpu(f.floor.serverCpuUsPerRequest, 'req')}`, '1.00', '']);
+  }
   if (f.getSession) {
-    rows.push(['(1) GET login session, with auth', `${int(f.getSession.reqPerSec)} req/s (p99 ${fixed(f.getSession.latencyP99Ms)} ms)`, fixed(f.getSession.ratioToFloor, 2), goalOf('getSession.ratioToFloor')]);
+    const g = f.getSession;
+    rows.push(['(1) GET login session, with auth', `${int(g.reqPerSec)} req/s, p99 ${fixed(g.latencyP99Ms)} ms, ${cpu(g.serverCpuUsPerRequest, 'req')}`, fixed(g.ratioToFloor, 2), goalOf('getSession.ratioToFloor')]);
   }
   if (f.passwordLogins) {
-    rows.push(['(2) complete password logins (create + submit)', `${int(f.passwordLogins.loginsPerSec)} logins/s`, fixed(f.passwordLogins.ratioToFloor, 3), goalOf('passwordLogins.ratioToFloor')]);
+    const l = f.passwordLogins;
+    rows.push(['(2) complete password logins (create + submit)', `${int(l.loginsPerSec)} logins/s, ${cpu(l.serverCpuUsPerLogin, 'login')}`, fixed(l.ratioToFloor, 3), goalOf('passwordLogins.ratioToFloor')]);
   }
   if (f.memory) {
     const m = f.memory;

@@ -62,16 +62,16 @@ async function loadTests(figures: Figures): Promise<void> {
     floor = await startFloor(sessionPath, body);
 
     log(`floor: GET ${sessionPath} (${body.length} bytes), ${plan.load.seconds} s`);
-    const floorFigure = await measureGet(floor.url + sessionPath, {}, body, plan.load);
+    const floorFigure = await measureGet(floor.url + sessionPath, {}, body, plan.load, floor.pid);
     figures.floor = floorFigure;
     if (only.has('get')) {
       log(`GET login session, ${plan.load.seconds} s`);
-      const get = await measureGet(server.url + sessionPath, auth, body, plan.load);
+      const get = await measureGet(server.url + sessionPath, auth, body, plan.load, server.pid);
       figures.getSession = { ...get, ratioToFloor: get.reqPerSec / floorFigure.reqPerSec };
     }
     if (only.has('logins')) {
       log(`password logins, ${plan.load.seconds} s`);
-      const logins = await measureLogins(server.url, server.token, plan.load);
+      const logins = await measureLogins(server.url, server.token, plan.load, server.pid);
       figures.passwordLogins = { ...logins, ratioToFloor: logins.loginsPerSec / floorFigure.reqPerSec };
     }
   } finally {
