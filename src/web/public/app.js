@@ -4,7 +4,7 @@
 
 import { ApiError, setAuthErrorHandler, token } from './api.js';
 import { loadBridges, renderBridges } from './bridges.js';
-import { announce } from './dom.js';
+import { announce, h } from './dom.js';
 import { SessionView, createSession } from './session.js';
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +44,7 @@ async function showBridges(focusBridgeID, moveFocus = true) {
   const list = $('bridge-list');
   const error = $('bridges-error');
   show('bridges-view');
+  if (!list.firstChild) list.append(h('li', { class: 'muted', text: 'Loading…' }));
   list.setAttribute('aria-busy', 'true');
   try {
     const entries = await loadBridges();

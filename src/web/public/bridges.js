@@ -16,6 +16,9 @@ const scopeLabels = {
   'all-devices': 'Everywhere (sign the account out on all devices)',
 };
 
+/** The flow last chosen per bridge, kept while the list is redrawn. */
+const chosenFlows = new Map();
+
 /** Fetch every bridge with its flows and logins. A bridge whose details fail keeps its error. */
 export async function loadBridges() {
   const { items } = await api('/v1/bridges');
@@ -53,7 +56,8 @@ function bridgeCard({ bridge, flows, logins, errors }, { onConnect, onRemoved })
       h('h2', { id: headingID, tabindex: '-1', text: bridge.displayName }),
       statusBadge(bridge.status)),
     meta ? h('p', { class: 'muted', text: meta }) : null,
-    bridge.statusText ? h('p', { class: 'status-text', text: bridge.statusText }) : null,
+    // An unavailable bridge shows its statusText as the reason beside the Connect button.
+    bridge.statusText && bridge.status === 'available' ? h('p', { class: 'status-text', text: bridge.statusText }) : null,
     errors.map((e) => h('p', { class: 'form-error', text: e.message })),
     accountsSection(bridge, logins, onRemoved),
     connectSection(bridge, flows, onConnect));
@@ -126,7 +130,7 @@ function removeConfirm(bridge, login, name, close, onRemoved) {
       h('legend', { text: 'Sign out' }),
       scopes.map((scope, i) => h('label', { class: 'radio' },
         h('input', { type: 'radio', name: 'scope', value: scope, checked: i === 0 }),
-        ` ${scopeLabels[scope] ?? scope}`)))
+        h('span', { text: scopeLabels[scope] ?? scope }))))
     : null;
   const form = h('form', { class: 'confirm', 'aria-labelledby': titleID },
     h('p', { id: titleID }, h('strong', { text: `Remove ${name} from ${bridge.displayName}?` }),
@@ -171,8 +175,9 @@ function connectSection(bridge, flows, onConnect) {
     description = h('p', { class: 'hint', id: `${selectID}-hint` });
     select = h('select', { id: selectID, name: 'flow', 'aria-describedby': `${selectID}-hint` },
       flows.map((f) => h('option', { value: f.id, text: f.name || f.id })));
+    if (flows.some((f) => f.id === chosenFlows.get(bridge.id))) select.value = chosenFlows.get(bridge.id);
     const describe = () => { description.textContent = flows.find((f) => f.id === select.value)?.description ?? ''; };
-    select.addEventListener('change', describe);
+    select.addEventListener('change', () => { chosenFlows.set(bridge.id, select.value); describe(); });
     describe();
   }
   const form = h('form', { class: 'connect' },

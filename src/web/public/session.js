@@ -115,7 +115,8 @@ export class SessionView {
         form.element);
       this.renderCancel();
       if (reasked) announce(step.instructions ?? 'Please answer again.');
-      focus = form.focusTarget;
+      // A cookies step starts in another tab: start reading at the heading, not in the field.
+      focus = step.type === 'cookies' && !sameStep ? this.heading : form.focusTarget;
     } else if (step?.type === 'display_and_wait') {
       const shown = renderDisplay(step, this.deadline(s));
       replace(this.body, shown.element);

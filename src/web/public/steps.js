@@ -16,7 +16,9 @@ export function stepTitle(session) {
   if (session.status === 'complete') return 'Account connected';
   if (session.status === 'cancelled') return 'Login cancelled';
   if (session.status === 'failed') return session.error?.code === 'session_expired' ? 'Login session expired' : 'Login failed';
-  if (step?.type === 'user_input') return 'Sign in';
+  if (step?.type === 'user_input') {
+    return step.fields?.length > 0 && step.fields.every((f) => f.type === 'code') ? 'Enter the code' : 'Sign in';
+  }
   if (step?.type === 'cookies') return 'Sign in on the website';
   if (step?.type === 'display_and_wait') return displayTitles[step.display?.type] ?? 'Waiting';
   return 'Waiting';
