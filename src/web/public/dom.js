@@ -1,9 +1,10 @@
 // DOM helpers. Everything the page shows is built with createElement and textContent:
-// API data never goes through innerHTML.
+// API data is never parsed as HTML.
 
 /**
- * Build an element. `props` keys: `class`, `text`, `hidden`, `on<event>` (a listener),
- * booleans set as properties (`disabled`, `required`, ...), anything else as an attribute.
+ * Build an element. `props` keys: `class`, `text` (textContent), `on<event>` with a function
+ * (a listener); `true` sets an empty attribute (`disabled`, `hidden`, ...); `false`, null and
+ * undefined set nothing; anything else is set as an attribute.
  * `children` may hold elements, strings, or null/false (skipped).
  */
 export function h(tag, props = {}, ...children) {
