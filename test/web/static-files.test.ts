@@ -13,7 +13,7 @@ async function appWithPage() {
   return app;
 }
 
-void test('the page, its script and its style are served with their types and safety headers', async () => {
+test('the page, its script and its style are served with their types and safety headers', async () => {
   const app = await appWithPage();
   const cases: [string, string, string][] = [
     ['/', 'text/html; charset=utf-8', 'index.html'],
@@ -33,7 +33,7 @@ void test('the page, its script and its style are served with their types and sa
   await app.close();
 });
 
-void test('every module app.js imports is served', async () => {
+test('every module app.js imports is served', async () => {
   const app = await appWithPage();
   const pending = ['app.js'];
   const seen = new Set<string>();
@@ -49,7 +49,7 @@ void test('every module app.js imports is served', async () => {
   await app.close();
 });
 
-void test('the CSP forbids inline code and framing, and the page has no inline script or handler', async () => {
+test('the CSP forbids inline code and framing, and the page has no inline script or handler', async () => {
   for (const directive of ["script-src 'self'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'", "connect-src 'self'"]) {
     assert.ok(WEB_CSP.includes(directive), directive);
   }
@@ -59,7 +59,7 @@ void test('the CSP forbids inline code and framing, and the page has no inline s
   assert.doesNotMatch(html, /\sstyle\s*=/i, 'inline style');
 });
 
-void test('no script of the page writes HTML from strings', async () => {
+test('no script of the page writes HTML from strings', async () => {
   for (const name of ['app.js', 'api.js', 'bridges.js', 'dom.js', 'forms.js', 'session.js', 'steps.js']) {
     const source = await publicFile(name);
     assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/, name);
