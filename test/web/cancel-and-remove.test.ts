@@ -72,7 +72,7 @@ test('a session that expires while shown says so and offers to start again', asy
   await waitForHeading(page, 'Sign in');
   server.clock.advance((server.config.sessions.ttlSeconds + 1) * 1000);
   await waitForHeading(page, 'Login session expired');
-  await page.getByText('took too long and expired').waitFor();
+  await page.getByText('expired before it was finished').waitFor();
   await page.locator('code', { hasText: 'session_expired' }).waitFor();
   await screenshot(page, 'expired');
   await page.getByRole('button', { name: 'Start again' }).click();

@@ -140,12 +140,8 @@ export function renderEnded(session) {
     return h('div', { class: 'result result-off' }, h('p', { text: 'The login was cancelled. Nothing was connected.' }));
   }
   const error = session.error ?? { code: 'unknown', message: 'The login did not complete.' };
-  const text = error.code === 'session_expired'
-    ? 'This login session took too long and expired. Start again to get a fresh one.'
-    : error.message;
   return h('div', { class: 'result result-bad' },
-    h('p', { text }),
-    error.code === 'session_expired' && error.message ? h('p', { class: 'muted', text: error.message }) : null,
+    h('p', { text: error.message || 'The login did not complete.' }),
     h('p', { class: 'muted' }, 'Error code: ', h('code', { text: error.code })),
   );
 }
