@@ -27,7 +27,20 @@ export function stepTitle(session) {
 /** Instructions paragraph; `reasked` marks a step asked again (e.g. after a wrong code). */
 export function instructions(text, reasked = false) {
   if (!text) return null;
-  return h('p', { class: reasked ? 'instructions reasked' : 'instructions' }, reasked ? h('span', { class: 'icon', 'aria-hidden': 'true', text: '⚠ ' }) : null, text);
+  return h('p', { class: reasked ? 'instructions reasked' : 'instructions' }, reasked ? h('span', { class: 'icon', 'aria-hidden': 'true', text: '⚠ ' }) : null, linkify(text));
+}
+
+/** Text with its http(s) URLs as links that open in a new tab (built as nodes, never as HTML). */
+function linkify(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/g)) {
+    parts.push(text.slice(last, match.index));
+    parts.push(h('a', { href: match[0], target: '_blank', rel: 'noopener noreferrer', text: match[0] }));
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
 }
 
 /**
