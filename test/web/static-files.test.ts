@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import Fastify from 'fastify';
 import { WEB_CSP, webRoutes } from '../../src/web/plugin.ts';
+import { startTestServer } from '../support/server.ts';
 
 const publicFile = (name: string) => readFile(new URL(`../../src/web/public/${name}`, import.meta.url), 'utf8');
 
@@ -63,5 +64,20 @@ test('no script of the page writes HTML from strings', async () => {
   for (const name of ['app.js', 'api.js', 'bridges.js', 'dom.js', 'forms.js', 'session.js', 'steps.js']) {
     const source = await publicFile(name);
     assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/, name);
+  }
+});
+
+test('the real app serves the page without a token and keeps it out of the OpenAPI document', async () => {
+  const server = await startTestServer();
+  try {
+    const page = await fetch(`${server.baseURL}/`);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-security-policy'), WEB_CSP);
+    const doc = await server.api('GET', '/v1/openapi.json');
+    const paths = Object.keys(doc.body.paths);
+    assert.ok(paths.some((p) => p.startsWith('/v1/')));
+    for (const own of ['/', '/app.js', '/app.css', '/session.js']) assert.ok(!paths.includes(own), own);
+  } finally {
+    await server.close();
   }
 });
