@@ -131,5 +131,8 @@ test('the bridge list shows every login with its status', async () => {
   }
   assert.equal(await demo.locator('.login', { hasText: 'dave' }).count(), 0);
   await screenshot(page, 'bridge-list');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'bridge-list-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   assertNoProblems(web);
 });
