@@ -44,6 +44,7 @@ test('a password login, done by keyboard only, adds the account to the list', as
   await waitForHeading(page, 'Account connected');
   await page.locator('.account-card').getByText('alice').waitFor();
   await page.locator('.account-card').getByText('connected', { exact: true }).waitFor();
+  await page.locator('#announcer', { hasText: 'Account connected.' }).waitFor();
   await screenshot(page, 'complete');
 
   await page.getByRole('button', { name: 'Back to accounts' }).press('Enter');

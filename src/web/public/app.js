@@ -70,7 +70,6 @@ async function connect(bridge, flow) {
     flow,
     session: created,
     onExit: () => void showBridges(bridge.id),
-    onLoginsChanged: () => announce(`${bridge.displayName}: account list updated.`),
   });
 }
 

@@ -26,17 +26,13 @@ function renderKey(s) {
   return JSON.stringify([s.status, s.updatedAt, s.currentStep, s.error]);
 }
 
-/**
- * The session panel. `onExit()` goes back to the bridge list; `onLoginsChanged()` is called
- * when a session completes (the lists must be refreshed).
- */
+/** The session panel. `onExit()` goes back to the bridge list (which reloads it). */
 export class SessionView {
-  constructor(root, { bridge, flow, session, onExit, onLoginsChanged }) {
+  constructor(root, { bridge, flow, session, onExit }) {
     this.root = root;
     this.bridge = bridge;
     this.flow = flow;
     this.onExit = onExit;
-    this.onLoginsChanged = onLoginsChanged;
     this.deadlines = new Map();
     this.stopStep = () => {};
     this.heading = h('h1', { id: 'session-title', tabindex: '-1' });
@@ -101,7 +97,6 @@ export class SessionView {
       replace(this.body, s.status === 'complete' ? renderComplete(s) : renderEnded(s));
       this.renderEndActions();
       announce(s.status === 'complete' ? 'Account connected.' : `${stepTitle(s)}. ${s.error?.message ?? ''}`);
-      if (s.status === 'complete') this.onLoginsChanged();
     } else if (step?.type === 'user_input' || step?.type === 'cookies') {
       const reasked = sameStep && step.type === 'user_input';
       const form = stepForm({
