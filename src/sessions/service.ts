@@ -62,6 +62,8 @@ export interface SubmitRequest {
   signal?: AbortSignal;
 }
 
+const MAX_KEYS_PER_SESSION = 100;
+
 const randomID = (): string => randomBytes(16).toString('base64url');
 
 function bridgeFailure(err: unknown): LoginError {
@@ -298,6 +300,8 @@ export class SessionService {
           reply = this.execute(live, req.stepID, decision.input);
         }
         if (key !== undefined) {
+          // Keys are kept per session; past a bound the oldest are forgotten.
+          if (live.replies.size >= MAX_KEYS_PER_SESSION) live.replies.delete(live.replies.keys().next().value!);
           live.replies.set(key, reply);
           void reply.then(
             (json) => {
