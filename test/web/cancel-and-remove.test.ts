@@ -58,7 +58,7 @@ test('Cancel cancels the session on the server and says so', async () => {
   await waitForHeading(page, 'Sign in');
   await page.getByRole('button', { name: 'Cancel login' }).click();
   await waitForHeading(page, 'Login cancelled');
-  await page.getByText('Nothing was connected.').waitFor();
+  await page.locator('.step-body').getByText('Nothing was connected.').waitFor();
   const onServer = await server.api('GET', `/v1/bridges/demo/login-sessions/${session.loginSessionID}`);
   assert.equal(onServer.body.status, 'cancelled');
   await page.locator('#announcer', { hasText: 'Login cancelled' }).waitFor();
@@ -72,7 +72,7 @@ test('a session that expires while shown says so and offers to start again', asy
   await waitForHeading(page, 'Sign in');
   server.clock.advance((server.config.sessions.ttlSeconds + 1) * 1000);
   await waitForHeading(page, 'Login session expired');
-  await page.getByText('expired before it was finished').waitFor();
+  await page.locator('.step-body').getByText('expired before it was finished').waitFor();
   await page.locator('code', { hasText: 'session_expired' }).waitFor();
   await screenshot(page, 'expired');
   await page.getByRole('button', { name: 'Start again' }).click();

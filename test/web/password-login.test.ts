@@ -33,7 +33,7 @@ test('a password login, done by keyboard only, adds the account to the list', as
   assert.equal(await username.getAttribute('placeholder'), 'alice');
   assert.equal(await password.getAttribute('type'), 'password');
   assert.ok(await username.evaluate((el) => el === document.activeElement), 'the first field has the focus');
-  await page.getByText('Any username and password work').waitFor();
+  await page.locator('.step-body').getByText('Any username and password work').waitFor();
   await screenshot(page, 'password-form');
 
   await page.keyboard.type('alice');
@@ -109,7 +109,7 @@ test('a refused password fails the session with the message, and Start again beg
   await page.getByRole('button', { name: 'Continue' }).click();
 
   await waitForHeading(page, 'Login failed');
-  await page.getByText('The username or password is incorrect.').waitFor();
+  await page.locator('.step-body').getByText('The username or password is incorrect.').waitFor();
   await page.locator('code', { hasText: 'invalid_credentials' }).waitFor();
   await screenshot(page, 'failed');
 

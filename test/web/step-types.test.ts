@@ -15,7 +15,7 @@ test('a form uses the input type, label, placeholder, initial value, pattern and
   await openBridgeList(page);
   await page.getByRole('button', { name: 'Connect to Showcase' }).click();
   await waitForHeading(page, 'Sign in');
-  await page.getByText('Tell us about the account.').waitFor();
+  await page.locator('.step-body').getByText('Tell us about the account.').waitFor();
 
   const email = page.getByLabel('Email');
   assert.equal(await email.getAttribute('type'), 'email');
@@ -63,7 +63,7 @@ test('emoji are shown large, a display with nothing to show has a spinner and it
 
   showcase.next();
   await waitForHeading(page, 'Waiting for the other side');
-  await page.getByText('Waiting for the network to confirm the new device.').waitFor();
+  await page.locator('.step-body').getByText('Waiting for the network to confirm the new device.').waitFor();
   await page.locator('.spinner').waitFor();
   await screenshot(page, 'waiting');
 

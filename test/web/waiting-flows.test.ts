@@ -47,7 +47,7 @@ test('a QR login: the page shows the code large, and completes when the phone PO
   assert.ok(size.width >= 280, `shown at least 280 px wide (${size.width})`);
   assert.equal(size.rendering, 'pixelated');
   assert.match(await page.locator('.countdown').innerText(), /expires in (1\d|20) s/);
-  await page.getByText('Scan this code with the Demo Chat phone app').waitFor();
+  await page.locator('.step-body').getByText('Scan this code with the Demo Chat phone app').waitFor();
   await screenshot(page, 'qr');
 
   const scanned = await fetch(step.display.data, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=Quinn' });
