@@ -244,8 +244,13 @@ export class SessionView {
 }
 
 function signInLink(url) {
-  let host = url;
-  try { host = new URL(url, location.href).host; } catch { /* keep the raw URL */ }
+  let parsed;
+  try { parsed = new URL(url, location.href); } catch { /* not a URL */ }
+  // Only web pages are linked; anything else (javascript:, data:, …) is shown as text.
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+    return h('p', { class: 'sign-in' }, 'Sign-in page: ', h('code', { text: url }));
+  }
+  const host = parsed.host;
   return h('p', { class: 'sign-in' },
     h('a', { class: 'button-link', href: url, target: '_blank', rel: 'noopener noreferrer' }, 'Open the sign-in page',
       h('span', { class: 'visually-hidden', text: ' (opens in a new tab)' })),
