@@ -21,7 +21,7 @@ export interface ErrorContext {
 }
 
 const CREATE_TOKEN = 'create one with `npx bridge-login token create`, then pass it with --token or set BEEPER_ACCESS_TOKEN';
-const START_SERVER = 'start it with `npm start` or `npx bridge-login serve`, or point --base-url (BEEPER_DESKTOP_BASE_URL) at a running server';
+const START_SERVER = 'Start it with `npm start` or `npx bridge-login serve`, or point --base-url (BEEPER_DESKTOP_BASE_URL) at a running server';
 
 /**
  * @example

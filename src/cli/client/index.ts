@@ -52,16 +52,17 @@ export function registerClientCommands(program: Command, io: ClientIO = processI
     .addOption(new Option('--login <loginID>', 'reconnect this existing login').conflicts('account'))
     .addOption(new Option('--account <accountID>', 'reconnect the login of this account'))
     .option('--json', 'no questions: print each session state as one JSON line, exit 0/1/2 for complete/failed/cancelled')
-    .option('--field <id=value>', 'a field value for --json (repeatable; or JSON objects on stdin)', (v: string, all: string[]) => [...all, v], [])
+    .option('--field <id=value>', 'a field value for --json (repeatable; or JSON objects on stdin)', (v: string, all: string[] = []) => [...all, v])
     .option('--timeout <seconds>', 'cancel the login if it has not finished after this many seconds', parseSeconds)
-    .action((bridgeID: string, flags: CommonFlags & { flow?: string; login?: string; account?: string; field: string[]; timeout?: number }) =>
+    .addHelpText('after', CONNECT_HELP)
+    .action((bridgeID: string, flags: CommonFlags & { flow?: string; login?: string; account?: string; field?: string[]; timeout?: number }) =>
       runClientCommand(io, flags, (ctx) => {
         const options = {
           bridgeID,
           flowID: flags.flow,
           loginID: flags.login,
           accountID: flags.account,
-          fields: parseFieldAssignments(flags.field),
+          fields: parseFieldAssignments(flags.field ?? []),
           timeoutSeconds: flags.timeout,
         };
         return flags.json ? connectJson(ctx, options) : connectInteractive(ctx, options);
@@ -90,6 +91,16 @@ export function registerClientCommands(program: Command, io: ClientIO = processI
       runClientCommand(io, flags, (ctx) => removeLogin(ctx, bridgeID, loginID, flags)),
     );
 }
+
+const CONNECT_HELP = `
+Examples:
+  $ bridge-login connect demo
+  $ bridge-login connect demo --flow qr
+  $ bridge-login connect demo --json --field username=ann --field password=secret
+  $ echo '{"username":"ann","password":"secret"}' | bridge-login connect demo --json --flow password
+
+Exit codes: 0 connected, 1 login failed, 2 cancelled or timed out, 64 usage error
+(also a missing field value with --json), 69 server unreachable, 77 token refused.`;
 
 function parseSeconds(value: string): number {
   const seconds = Number(value);

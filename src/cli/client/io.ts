@@ -44,7 +44,8 @@ export function processIO(): ClientIO {
     env: process.env,
     fetch: globalThis.fetch,
     clock: systemClock,
-    tokenFilePath: path.join(defaultDataDir(), TOKEN_FILE_NAME),
+    // The same data directory the server uses when started from this environment.
+    tokenFilePath: path.join(process.env['BRIDGE_LOGIN_DATA_DIR'] ? path.resolve(process.env['BRIDGE_LOGIN_DATA_DIR']) : defaultDataDir(), TOKEN_FILE_NAME),
     readTokenFile(filePath) {
       try {
         return readFileSync(filePath, 'utf8');

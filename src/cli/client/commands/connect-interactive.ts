@@ -79,7 +79,7 @@ export async function connectInteractive(ctx: ClientContext, options: ConnectOpt
     screen.print(style.dim('Cancelling the login…'));
     const final = await cancelSession(api, session);
     if (final.status !== 'cancelled') return showEnd(ctx, screen, final, bridgeName);
-    screen.print(style.yellow('Login cancelled: the login session was cancelled on the server.'));
+    screen.print(style.yellow(`Login cancelled: login session ${final.loginSessionID} was cancelled on the server.`));
     return ExitCode.cancelled;
   } finally {
     cancellation.dispose();
@@ -120,7 +120,7 @@ function showEnd(ctx: ClientContext, screen: Screen, session: LoginSession, brid
   const step = session.currentStep?.type === 'complete' ? session.currentStep : undefined;
   const account = session.account ?? step?.account;
   screen.print('', `${style.green('✓')} ${style.bold(`Connected ${account ? displayUser(account) : (session.accountID ?? 'an account')}`)} on ${bridgeName}`);
-  if (step?.instructions) screen.print(step.instructions);
+  if (step?.instructions) screen.print(style.dim(step.instructions));
   if (account) {
     screen.print(`  Account ID  ${account.accountID}`);
     if (account.user.username) screen.print(`  Username    ${account.user.username}`);

@@ -23,7 +23,7 @@ export interface Prompter {
 /** Asks every field of a `user_input` step and submits; returns the session after the step. */
 export async function answerUserInput(p: Prompter, session: LoginSession, step: UserInputStep): Promise<LoginSession> {
   const { screen } = p;
-  if (step.instructions) screen.print(step.instructions);
+  if (step.instructions) screen.print('', step.instructions);
   const values: Record<string, string> = {};
   let toAsk = step.fields;
   for (;;) {
@@ -80,7 +80,7 @@ export async function askField(p: Prompter, field: LoginInputField): Promise<str
 export async function answerCookies(p: Prompter, session: LoginSession, step: CookiesStep): Promise<LoginSession> {
   const { screen } = p;
   const { style } = screen;
-  if (step.instructions) screen.print(step.instructions);
+  if (step.instructions) screen.print('', step.instructions);
   screen.print(`Sign in here in your browser: ${style.bold(style.cyan(step.url))}`);
   screen.print('Then copy from the browser (developer tools, Network tab, a request to that site):');
   for (const field of step.fields) screen.print(`  • ${describeCookieField(field)}`);
