@@ -19,6 +19,8 @@ import type { Bridge } from './bridges/types.ts';
 import { LoginService } from './logins/service.ts';
 import { SessionService } from './sessions/service.ts';
 import { sessionRoutes } from './sessions/routes.ts';
+import { eventRoutes } from './sessions/events.ts';
+import { demoPages } from './bridges/demo/pages.ts';
 import { bridgeRoutes } from './routes/bridges.ts';
 import { infoRoutes } from './routes/info.ts';
 import { Authenticator, type AuthLimits } from './http/auth.ts';
@@ -115,7 +117,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const loginStore = new LoginStore(db);
   const sessionStore = new SessionStore(db);
   const bridgeList: Bridge[] = [];
-  if (config.demo.enabled) bridgeList.push(new DemoBridge({ clock, logins: loginStore, baseURL }));
+  const demo = config.demo.enabled
+    ? new DemoBridge({ clock, logins: loginStore, db, baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes })
+    : undefined;
+  if (demo) bridgeList.push(demo);
   bridgeList.push(...(deps.externalBridges?.({ clock, config }) ?? []), ...(deps.bridges ?? []));
   const bridges = new BridgeRegistry(bridgeList);
   const logins = new LoginService(loginStore, bridges, clock);
@@ -192,6 +197,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   infoRoutes(server, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
   bridgeRoutes(server, bridges, logins);
   sessionRoutes(server, sessions, config.sessions.longPollSeconds * 1000);
+  eventRoutes(server, sessions, clock);
+  if (demo) await server.register(demoPages, { demo, now: () => clock.now() });
   let openapi: string | undefined;
   server.get('/v1/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
     openapi ??= JSON.stringify(server.swagger());

@@ -426,8 +426,14 @@ export class SessionService {
     for (const a of this.starts) a.abort();
     for (const live of this.live.values()) {
       live.timer?.cancel();
+      const process = live.process;
       live.abort?.abort();
       live.abort = undefined;
+      // A login a bridge cannot resume after a restart is lost anyway: stop it and its timers.
+      // One it can resume stays alive on the bridge for the next start to pick up.
+      if (process && !this.opts.bridges.find(live.session.bridgeID)?.resumeLogin) {
+        void process.cancel().catch((err: unknown) => this.opts.onError?.(err, 'stopping a login at shutdown'));
+      }
       live.end();
     }
     this.live.clear();
