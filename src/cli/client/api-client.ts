@@ -15,6 +15,7 @@ import type {
   SubmitStepBody,
 } from './api-types.ts';
 import { ApiResponseError, NetworkError, UnexpectedResponseError } from './errors.ts';
+import { EventStreamParser } from './event-stream.ts';
 
 export interface ApiClientOptions {
   /** Such as `http://127.0.0.1:23373`; a path prefix is kept. */
@@ -84,6 +85,28 @@ export class ApiClient {
     });
   }
 
+  /**
+   * The session's live events (`GET …/events`, a server extension): its state at once, then on
+   * every change, until the server closes the stream or `signal` aborts.
+   */
+  async *sessionEvents(bridgeID: string, sessionID: string, signal?: AbortSignal): AsyncGenerator<LoginSession> {
+    const path = `${sessionPath(bridgeID, sessionID)}/events`;
+    const call = `GET ${path}`;
+    const response = await this.send(call, 'GET', path, { signal }, 'text/event-stream');
+    if (!response.ok || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      await this.read<unknown>(call, response);
+      throw new UnexpectedResponseError(call, response.status, `${call} did not answer with an event stream`);
+    }
+    if (!response.body) return;
+    const parser = new EventStreamParser();
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body) {
+      for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
+        if (event.event === 'session') yield JSON.parse(event.data) as LoginSession;
+      }
+    }
+  }
+
   cancelLoginSession(bridgeID: string, sessionID: string, signal?: AbortSignal): Promise<{ status: 'cancelled' }> {
     return this.request('DELETE', sessionPath(bridgeID, sessionID), { signal });
   }
@@ -107,17 +130,19 @@ export class ApiClient {
   /** One call: JSON in, JSON out, errors turned into {@link ClientError}s. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const call = `${method} ${path}`;
+    return this.read<T>(call, await this.send(call, method, path, options, 'application/json'));
+  }
+
+  private async send(call: string, method: string, path: string, options: RequestOptions, accept: string): Promise<Response> {
     const url = new URL(this.baseURL + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept };
     if (this.token) headers['authorization'] = `Bearer ${this.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-
-    let response: Response;
     try {
-      response = await this.fetch(url, {
+      return await this.fetch(url, {
         method,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -127,7 +152,10 @@ export class ApiClient {
       if (err instanceof Error && err.name === 'AbortError') throw err;
       throw toNetworkError(call, this.baseURL, err);
     }
+  }
 
+  /** The JSON body of a success; the error body of a failure, thrown as an {@link ApiResponseError}. */
+  private async read<T>(call: string, response: Response): Promise<T> {
     const text = await response.text();
     let json: unknown;
     try {

@@ -17,7 +17,7 @@ import { createStyle } from '../terminal/style.ts';
 import { createBody, watchCancellation, type ConnectOptions } from './connect-options.ts';
 import { DisplayView } from './display-view.ts';
 import { answerCookies, answerUserInput, type Prompter } from './prompts.ts';
-import { cancelSession, waitForChange } from './session-ops.ts';
+import { cancelSession, SessionWaiter } from './session-ops.ts';
 
 /** Exit code when a second Ctrl+C stops the command without waiting for the server. */
 const FORCED_EXIT = 130;
@@ -45,7 +45,9 @@ export async function connectInteractive(ctx: ClientContext, options: ConnectOpt
     const flowID = options.flowID ?? (await chooseFlow(prompter, flows ?? []));
 
     session = await api.createLoginSession(options.bridgeID, createBody(options, flowID));
+    screen.print(style.dim(`Login session ${session.loginSessionID}`));
     const display = new DisplayView(screen, io.clock, io.stdout.columns ?? 80);
+    const waiter = new SessionWaiter(api, io.clock);
     while (!isFinished(session)) {
       cancellation.signal.throwIfAborted();
       const step = session.currentStep;
@@ -55,7 +57,7 @@ export async function connectInteractive(ctx: ClientContext, options: ConnectOpt
         await display.show(step);
         progress.start(display.waitingText(step));
         try {
-          session = await waitForChange(api, session, io.clock, cancellation.signal);
+          session = await waiter.next(session, cancellation.signal);
         } finally {
           progress.stop();
         }

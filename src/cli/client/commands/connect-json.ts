@@ -13,7 +13,7 @@ import { ApiResponseError, InterruptedError, UsageError, isAbortError } from '..
 import { ExitCode } from '../exit-codes.ts';
 import { missingFields, pickFieldValues } from '../fields.ts';
 import { JsonObjectStream } from '../json-input.ts';
-import { cancelSession, sameState, submitStep, waitForChange } from './session-ops.ts';
+import { cancelSession, sameState, SessionWaiter, submitStep } from './session-ops.ts';
 import { createBody, watchCancellation, type ConnectOptions } from './connect-options.ts';
 
 /** Exit code for a finished session. */
@@ -28,6 +28,7 @@ export async function connectJson(ctx: ClientContext, options: ConnectOptions): 
   const cancellation = watchCancellation(io, options.timeoutSeconds, () => io.exit(ExitCode.cancelled));
   const stdin = io.stdin.isTTY ? undefined : new JsonObjectStream(io.stdin);
   const available: Record<string, string> = { ...options.fields };
+  const waiter = new SessionWaiter(api, io.clock);
   let printed: LoginSession | undefined;
   const emit = (session: LoginSession) => {
     if (printed && sameState(printed, session)) return;
@@ -58,7 +59,7 @@ export async function connectJson(ctx: ClientContext, options: ConnectOptions): 
         // A value is used once: a step asked again (a wrong code) needs a new one.
         forget(available, step.fields, Object.keys(values));
       } else {
-        session = await waitForChange(api, session, io.clock, cancellation.signal);
+        session = await waiter.next(session, cancellation.signal);
       }
       emit(session);
     }
