@@ -51,6 +51,17 @@ test('a 2FA login answered step by step on standard input, as an agent would', {
   );
 });
 
+test('--login reconnects an existing login; its username is kept from the step', { timeout: 60_000 }, async () => {
+  const first = jsonLines((await runCli(['connect', 'demo', '--json', '--field', 'username=gus', '--field', 'password=pw'], { server: s }).exited).stdout);
+  const loginID = first.at(-1).loginID;
+  const { code, stdout } = await runCli(['connect', 'demo', '--json', '--login', loginID, '--field', 'password=pw2'], { server: s }).exited;
+  assert.equal(code, 0);
+  const states = jsonLines(stdout);
+  assert.equal(states[0].loginID, loginID, 'a reconnect session names its login from the start');
+  assert.equal(states.at(-1).status, 'complete');
+  assert.equal(states.at(-1).loginID, loginID);
+});
+
 test('a failed login exits 1, with the session error in the last line', { timeout: 60_000 }, async () => {
   const { code, stdout } = await runCli(['connect', 'demo', '--json', '--field', 'username=dan', '--field', 'password=incorrectpassword'], { server: s }).exited;
   assert.equal(code, 1);

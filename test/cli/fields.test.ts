@@ -46,6 +46,11 @@ describe('missingFields and pickFieldValues', () => {
     const picked = pickFieldValues([{ id: 'username' }, { id: 'session', name: 'demo_session' }], { username: 'ann', demo_session: 'c', other: 'x' });
     assert.deepEqual(picked, { username: 'ann', session: 'c' });
   });
+  it('keeps the initial value of a field unless one is given', () => {
+    const fields = [{ id: 'username', initialValue: 'ann' }, { id: 'password' }];
+    assert.deepEqual(pickFieldValues(fields, { password: 'pw' }), { username: 'ann', password: 'pw' });
+    assert.deepEqual(pickFieldValues(fields, { username: 'bob' }), { username: 'bob' });
+  });
 });
 
 describe('fieldLabel', () => {

@@ -40,7 +40,7 @@ export function missingFields(fields: readonly (LoginInputField | CookieField)[]
 
 /**
  * Picks the values a step needs out of what the caller gave: by field ID, and for cookie fields
- * also by cookie name.
+ * also by cookie name; a field the caller left out keeps its `initialValue`, if it has one.
  */
 export function pickFieldValues(
   fields: readonly (LoginInputField | CookieField)[],
@@ -49,7 +49,8 @@ export function pickFieldValues(
   const picked: Record<string, string> = {};
   for (const field of fields) {
     const name = 'name' in field ? field.name : undefined;
-    const value = available[field.id] ?? (name === undefined ? undefined : available[name]);
+    const initial = 'initialValue' in field ? field.initialValue : undefined;
+    const value = available[field.id] ?? (name === undefined ? undefined : available[name]) ?? initial;
     if (value !== undefined) picked[field.id] = value;
   }
   return picked;

@@ -38,7 +38,10 @@ export interface ClientIO {
 /** The real process: its streams, environment, signals and the global `fetch`. */
 export function processIO(): ClientIO {
   return {
-    stdin: process.stdin,
+    // Standard input is opened only by a command that reads it (not by `serve`, say).
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

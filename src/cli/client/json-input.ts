@@ -98,6 +98,7 @@ export class JsonObjectStream {
 
   /** Stop reading, so that the input does not keep the process alive. */
   close(): void {
+    if (!this.started) return;
     this.input.removeListener('data', this.onData);
     this.input.removeListener('end', this.onEnd);
     this.input.pause();

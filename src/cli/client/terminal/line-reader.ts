@@ -65,6 +65,7 @@ export class LineReader {
 
   /** Stop reading, so that the input does not keep the process alive. */
   close(): void {
+    if (!this.listening) return;
     this.finish();
     this.input.removeListener('data', this.onData);
     this.input.removeListener('end', this.onEnd);
