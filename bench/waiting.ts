@@ -205,7 +205,7 @@ export async function measureWaiting(opts: WaitingOptions): Promise<WaitingFigur
       w.changedAt = performance.now();
       const r =
         change === 'scan'
-          ? await request(w.scanURL!, { method: 'POST', agent })
+          ? await request(w.scanURL!, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=bench-phone-${w.id}` })
           : await request(`${server.url}/v1/bridges/demo/login-sessions/${w.id}`, { method: 'DELETE', agent, headers: auth });
       if (r.status >= 300) throw new Error(`${change} answered ${r.status}: ${r.body}`);
     });
