@@ -16,13 +16,26 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle;
 }
 
+/**
+ * A real timer's handle. A class rather than a `{ cancel: () => … }` literal: every live
+ * session keeps one, and under tsx each such arrow is also given a `name` property, which
+ * costs it a 256-byte property dictionary (see docs/benchmarks.md).
+ */
+class SystemTimer implements TimerHandle {
+  constructor(private readonly timeout: NodeJS.Timeout) {}
+
+  cancel(): void {
+    clearTimeout(this.timeout);
+  }
+}
+
 /** The real clock. Timers are unref'd so that they never keep the process alive. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
     const t = setTimeout(fn, ms);
     t.unref();
-    return { cancel: () => clearTimeout(t) };
+    return new SystemTimer(t);
   },
 };
 
