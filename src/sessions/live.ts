@@ -10,44 +10,59 @@ import { toJSON } from './view.ts';
 
 export type ChangeListener = (live: LiveSession) => void;
 
+// Thousands of these stay in memory at once: the map of replies and the set of watchers are
+// made on first use (most sessions never get either), and the JSON is made when first read,
+// so that a record replaced before anyone reads it is never serialized.
 export class LiveSession {
   session: Session;
-  /** The wire JSON of `session`, serialized once per change. */
-  json: string;
+  private cachedJSON?: string;
   /** Increases on every change; long-polls wait for it to move. */
   version = 0;
   process?: LoginProcess;
   /** The submission being executed, joined by duplicates. */
   running?: { stepID: string; reply: Promise<string> };
-  /** Answers by `Idempotency-Key` (a promise while the first request still runs). */
-  replies = new Map<string, string | Promise<string>>();
+  private repliesByKey?: Map<string, string | Promise<string>>;
   /** Aborts the background wait on a `display_and_wait` step, or a start still running. */
   abort?: AbortController;
   timer?: TimerHandle;
-  private listeners = new Set<ChangeListener>();
+  private listeners?: Set<ChangeListener>;
 
   constructor(session: Session) {
     this.session = session;
-    this.json = toJSON(session);
+  }
+
+  /** The wire JSON of `session`, serialized once per change. */
+  get json(): string {
+    return (this.cachedJSON ??= toJSON(this.session));
+  }
+
+  /** Answers by `Idempotency-Key` (a promise while the first request still runs). */
+  get replies(): Map<string, string | Promise<string>> {
+    return (this.repliesByKey ??= new Map());
+  }
+
+  set replies(replies: Map<string, string | Promise<string>>) {
+    this.repliesByKey = replies;
   }
 
   /** Replace the record, re-serialize and tell every watcher. */
   update(session: Session): void {
     if (session === this.session) return;
     this.session = session;
-    this.json = toJSON(session);
+    this.cachedJSON = undefined;
     this.version++;
-    for (const l of [...this.listeners]) l(this);
+    if (this.listeners) for (const l of [...this.listeners]) l(this);
   }
 
   /** Watch changes; returns the function that stops watching. */
   watch(listener: ChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = (this.listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   get watcherCount(): number {
-    return this.listeners.size;
+    return this.listeners?.size ?? 0;
   }
 
   /** True once the server stops: watchers must finish. */
@@ -56,8 +71,8 @@ export class LiveSession {
   /** Tell every watcher that the server is stopping, then drop them. */
   end(): void {
     this.ended = true;
-    for (const l of [...this.listeners]) l(this);
-    this.listeners.clear();
+    if (this.listeners) for (const l of [...this.listeners]) l(this);
+    this.listeners?.clear();
   }
 
   /** Stop the background wait and forget the process (after a terminal state). */
