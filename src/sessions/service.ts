@@ -173,8 +173,8 @@ export class SessionService {
     live.process = started.process;
     this.live.set(session.id, live);
     this.activeCount++;
+    // applyOutcome records (and saves) the first step: the placeholder is never the final record.
     session = this.applyOutcome(live, bridge, started.first, undefined);
-    this.persist(live);
     if (!isFinished(session)) {
       live.timer = this.clock.setTimeout(() => this.expire(live), session.expiresAt - now);
     }
