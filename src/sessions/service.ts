@@ -211,9 +211,15 @@ export class SessionService {
       next = machine.stepShown(before, outcome.step, now, answered);
     } else if (outcome.kind === 'complete') {
       if (isFinished(before)) return before;
-      const { account, login } = this.opts.logins.completed(bridge, outcome.login, before.loginID);
-      const step: CompleteStep = { type: 'complete', ...(outcome.login.instructions ? { instructions: outcome.login.instructions } : {}), account, login };
-      next = machine.completed(before, step, now, answered);
+      // The login and the session it completed are written in one transaction: one commit
+      // instead of two, and never one without the other.
+      return this.opts.store.inTransaction(() => {
+        const { account, login } = this.opts.logins.completed(bridge, outcome.login, before.loginID);
+        const step: CompleteStep = { type: 'complete', ...(outcome.login.instructions ? { instructions: outcome.login.instructions } : {}), account, login };
+        const completed = machine.completed(before, step, now, answered);
+        this.commit(live, completed);
+        return completed;
+      });
     } else {
       next = machine.failed(before, outcome.error, now, answered);
     }

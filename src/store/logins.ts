@@ -49,11 +49,12 @@ export class LoginStore {
     this.byBridge = db.prepare<[string], Row>('SELECT * FROM logins WHERE bridge_id = ? ORDER BY created_at, login_id');
     this.one = db.prepare<[string, string], Row>('SELECT * FROM logins WHERE bridge_id = ? AND login_id = ?');
     this.all = db.prepare<[], Row>('SELECT * FROM logins ORDER BY bridge_id, created_at, login_id');
-    this.upsertStmt = db.prepare(
+    this.upsertStmt = db.prepare<[Record<string, unknown>], Row>(
       `INSERT INTO logins (bridge_id, login_id, status, status_text, user_json, created_at, updated_at)
        VALUES (@bridgeID, @loginID, @status, @statusText, @userJSON, @now, @now)
        ON CONFLICT (bridge_id, login_id) DO UPDATE SET status = excluded.status, status_text = excluded.status_text,
-         user_json = excluded.user_json, updated_at = excluded.updated_at`,
+         user_json = excluded.user_json, updated_at = excluded.updated_at
+       RETURNING *`,
     );
     this.deleteStmt = db.prepare('DELETE FROM logins WHERE bridge_id = ? AND login_id = ?');
     this.countStmt = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM logins WHERE bridge_id = ?');
@@ -78,7 +79,7 @@ export class LoginStore {
 
   /** Create or update a login; returns the stored row. */
   upsert(login: { bridgeID: string; loginID: string; status: LoginStatus; statusText?: string; user: User }, now: number): StoredLogin {
-    this.upsertStmt.run({
+    const row = this.upsertStmt.get({
       bridgeID: login.bridgeID,
       loginID: login.loginID,
       status: login.status,
@@ -86,7 +87,7 @@ export class LoginStore {
       userJSON: JSON.stringify(login.user),
       now,
     });
-    return this.get(login.bridgeID, login.loginID)!;
+    return fromRow(row!);
   }
 
   delete(bridgeID: string, loginID: string): boolean {

@@ -50,6 +50,7 @@ export class SessionStore {
   private readonly deleteBeforeStmt;
   private readonly saveReplyStmt;
   private readonly repliesStmt;
+  private readonly transaction: <T>(fn: () => T) => T;
 
   constructor(private readonly db: Db) {
     this.saveStmt = db.prepare(
@@ -63,6 +64,7 @@ export class SessionStore {
     this.loadStmt = db.prepare<[], Row>('SELECT * FROM sessions');
     this.deleteBeforeStmt = db.prepare('DELETE FROM sessions WHERE finished_at IS NOT NULL AND finished_at <= ?');
     this.saveReplyStmt = db.prepare('INSERT OR IGNORE INTO session_replies (session_id, idempotency_key, reply_json) VALUES (?, ?, ?)');
+    this.transaction = db.transaction((fn) => fn()) as <T>(fn: () => T) => T;
     this.repliesStmt = db.prepare<[], { session_id: string; idempotency_key: string; reply_json: string }>('SELECT * FROM session_replies');
   }
 
@@ -82,6 +84,11 @@ export class SessionStore {
       expiresAt: s.expiresAt,
       finishedAt: s.finishedAt ?? null,
     });
+  }
+
+  /** Run `fn` in one transaction, so that the writes it makes share one commit. */
+  inTransaction<T>(fn: () => T): T {
+    return this.transaction(fn);
   }
 
   /** Every stored session, with the bridge state kept for resuming it. */
