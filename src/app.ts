@@ -27,6 +27,7 @@ import { Authenticator, type AuthLimits } from './http/auth.ts';
 import { makeHostCheck } from './http/host-check.ts';
 import { ApiError } from './http/errors.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
+import { lazySerializers } from './http/lazy-serializers.ts';
 import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Provider, ProvisioningCapabilities, User } from './schemas/common.ts';
 import { LoginSession, LoginStep } from './schemas/login-session.ts';
 import { APP_VERSION } from './version.ts';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     connectionTimeout: 0,
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
     routerOptions: {
       maxParamLength: 512,
