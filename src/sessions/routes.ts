@@ -100,9 +100,10 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService, lo
     },
     async (request, reply) => {
       const { bridgeID, loginSessionID, stepID } = request.params;
-      const abort = new AbortController();
-      const onClose = (): void => abort.abort();
-      reply.raw.once('close', onClose);
+      // Only a long-poll (display_and_wait) waits, so only it needs to hear that the client left.
+      const abort = request.body.type === 'display_and_wait' ? new AbortController() : undefined;
+      const onClose = abort && ((): void => abort.abort());
+      if (onClose) reply.raw.once('close', onClose);
       try {
         const json = await sessions.submit(bridgeID, loginSessionID, {
           stepID,
@@ -110,11 +111,11 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService, lo
           ...(request.body.fields !== undefined ? { fields: request.body.fields } : {}),
           ...(request.headers['idempotency-key'] !== undefined ? { idempotencyKey: request.headers['idempotency-key'] } : {}),
           waitMs: waitBudgetMs(longPollMs, request.query.wait, request.headers['x-stainless-timeout']),
-          signal: abort.signal,
+          signal: abort?.signal,
         });
         return sendJSON(reply, json);
       } finally {
-        reply.raw.off('close', onClose);
+        if (onClose) reply.raw.off('close', onClose);
       }
     },
   );
