@@ -3,24 +3,26 @@
  * `npm run bench [-- --quick] [--out FILE] [--only LIST] [--profile DIR]`: measures the real
  * server, each part in a process of its own on 127.0.0.1, against a bare `node:http` floor in
  * the same run, prints one table and writes the figures as JSON to `bench/results/latest.json`
- * (and to `--out`). See docs/benchmarks.md for what each figure means.
+ * (`latest-quick.json` in quick mode) and to `--out`. See docs/benchmarks.md for each figure.
  *
  * - `--quick`: a few seconds in all, small counts (the test suite's smoke mode).
- * - `--only get,logins,memory,waiting,startup`: run only these parts (the floor runs with get/logins).
+ * - `--only get,logins,memory,waiting,startup,precompiled`: run only these parts (the floor runs
+ *   with get/logins). A full run without `--only` adds `precompiled`: start time and memory of
+ *   the sources transpiled to JavaScript, run without tsx, for comparison.
  * - `--profile DIR`: start the load-test server with `--cpu-prof --cpu-prof-dir DIR`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureGet, measureLogins, type LoadOptions } from './load.ts';
-import { measureMemory } from './memory.ts';
+import { measureActive, measureMemory } from './memory.ts';
 import { PROJECT_ROOT, startFloor, startServer } from './processes.ts';
 import { checkGoals, machine, table, type Figures, type Results } from './report.ts';
 import { measureStartup, startupFigure } from './startup.ts';
 import { measureWaiting, type Change } from './waiting.ts';
 import { compileForComparison } from './precompiled.ts';
 
-const PARTS = ['get', 'logins', 'memory', 'waiting', 'startup'] as const;
+const PARTS = ['get', 'logins', 'memory', 'waiting', 'startup', 'precompiled'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values: args } = parseArgs({
@@ -34,12 +36,12 @@ const { values: args } = parseArgs({
 });
 
 const quick = args.quick!;
-const only = new Set((args.only?.split(',') ?? PARTS) as Part[]);
+const only = new Set((args.only?.split(',') ?? PARTS.filter((p) => p !== 'precompiled')) as Part[]);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (one of ${PARTS.join(', ')})`);
 const plan = {
   load: { seconds: quick ? 1 : 10, warmUpSeconds: quick ? 0 : 3, connections: 10 } satisfies LoadOptions,
   memorySessions: quick ? 200 : 10_000,
-  settleSeconds: quick ? 0.5 : 5,
+  settleSeconds: quick ? 1 : 20,
   waiters: quick ? 50 : 1000,
   startupRuns: 5,
 };
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
   if (only.has('get') || only.has('logins')) await loadTests(figures);
   if (only.has('memory')) {
     log(`memory: ${plan.memorySessions} sessions, ${quick ? 'cancelled' : 'expiring after 10 s'}`);
-    figures.memory = await measureMemory(plan.memorySessions, plan.settleSeconds, quick ? 'cancelled' : 'expired', { onStarted });
+    figures.memory = await measureMemory({ sessions: plan.memorySessions, settleSeconds: plan.settleSeconds, ended: quick ? 'cancelled' : 'expired', serverOptions: { onStarted } });
   }
   if (only.has('waiting')) {
     log(`waiting: ${plan.waiters} long-polls and ${plan.waiters} event streams`);
@@ -98,10 +100,16 @@ async function main(): Promise<void> {
     } else {
       log(`startup: ${plan.startupRuns} runs`);
       figures.startup = await measureStartup(plan.startupRuns);
-      log(`startup, precompiled for comparison: ${plan.startupRuns} runs`);
-      const entry = await compileForComparison();
-      figures.startupPrecompiled = await measureStartup(plan.startupRuns, { entry });
     }
+  }
+  if (only.has('precompiled') || (!quick && !args.only)) {
+    // For comparison: the same sources transpiled once to JavaScript, without tsx.
+    const entry = await compileForComparison();
+    log(`precompiled, for comparison: ${plan.startupRuns} starts, ${plan.memorySessions} sessions`);
+    figures.precompiled = {
+      startup: await measureStartup(plan.startupRuns, { entry }),
+      memory: await measureActive(plan.memorySessions, { entry }),
+    };
   }
   const results: Results = {
     meta: { date: new Date().toISOString(), quick, ...machine(), loadSeconds: plan.load.seconds, connections: plan.load.connections },
@@ -109,7 +117,8 @@ async function main(): Promise<void> {
     goals: checkGoals(figures),
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
-  const latest = path.join(PROJECT_ROOT, 'bench', 'results', 'latest.json');
+  // A quick run (the test suite's) never replaces the figures of the last full run.
+  const latest = path.join(PROJECT_ROOT, 'bench', 'results', quick ? 'latest-quick.json' : 'latest.json');
   mkdirSync(path.dirname(latest), { recursive: true });
   writeFileSync(latest, json);
   if (args.out) {
