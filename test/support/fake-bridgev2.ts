@@ -201,7 +201,7 @@ export class FakeBridgev2 {
 
   /** How many times the connector ran a step of this process (a join does not run it again). */
   executions(processID: string): number {
-    return this.manager.processes.get(processID)?.executions ?? 0;
+    return this.manager.history.get(processID)?.executions ?? 0;
   }
 
   processIDs(): string[] {

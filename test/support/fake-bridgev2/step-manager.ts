@@ -60,6 +60,8 @@ export interface StepManagerOptions {
 
 export class StepManager {
   readonly processes = new Map<string, FakeProcess>();
+  /** Every process ever started, also after its removal (for assertions). */
+  readonly history = new Map<string, FakeProcess>();
   /** Emits `attached` (process id) whenever a request starts waiting on a process. */
   readonly events = new EventEmitter();
   #startFailure: unknown;
@@ -79,6 +81,7 @@ export class StepManager {
       return { err: errors.tooManyLogins(maxLogins, legacy) };
     }
     const proc = this.#create(userID, flowID, overrideLoginID);
+    this.history.set(proc.id, proc);
     const failure = this.#startFailure;
     this.#startFailure = undefined;
     let first: FakeStep;
