@@ -87,6 +87,7 @@ export class FakeBridgev2 {
   readonly #flows: FakeFlow[];
   readonly #hung = new Set<ServerResponse>();
   #hang = false;
+  #loseAnswers = 0;
   #port = 0;
 
   constructor(options: FakeBridgev2Options = {}) {
@@ -180,6 +181,14 @@ export class FakeBridgev2 {
     return this.manager.dropAttached(processID);
   }
 
+  /**
+   * The answers to the next `count` step requests are lost: the step runs, then the connection
+   * drops instead of the answer (what a client sees when a proxy or the network fails late).
+   */
+  loseNextAnswers(count = 1): void {
+    this.#loseAnswers = count;
+  }
+
   /** Resolves once a request is waiting on the process (a long-poll is attached). */
   waitForPoll(processID: string, timeoutMs = 2_000): Promise<void> {
     const proc = this.manager.processes.get(processID);
@@ -269,8 +278,15 @@ export class FakeBridgev2 {
         return this.#send(res, 200, this.#options.capabilities ?? defaultCapabilities());
       case 'start':
         return this.#reply(res, await this.manager.start(userID, route.args[0] ?? '', query.login_id, request));
-      case 'step':
-        return this.#reply(res, await this.#step(route.args, query.txn_id, body, request, res));
+      case 'step': {
+        const result = await this.#step(route.args, query.txn_id, body, request, res);
+        if (this.#loseAnswers > 0) {
+          this.#loseAnswers--;
+          res.socket?.destroy();
+          return;
+        }
+        return this.#reply(res, result);
+      }
       case 'cancel':
         if (this.legacy) return this.#error(res, errors.unrecognizedEndpoint());
         return this.#reply(res, this.manager.cancel(route.args[0] ?? ''));
