@@ -211,7 +211,9 @@ export class Bridgev2LoginProcess implements LoginProcess {
         if (cutLongPoll) failures = 0;
         if (!options.retry || failures >= RETRY_DELAYS_MS.length) {
           this.#log('bridge unreachable during the login', { error: String(error), attempts: failures + 1 });
-          return { outcome: this.#finish(unavailable(error)) };
+          // Without a safe retry, the answer we lost may still have been a completion.
+          const completed = await this.#findCompletedLogin();
+          return { outcome: this.#finish(completed ? { kind: 'complete', login: completed } : unavailable(error)) };
         }
         const delay = RETRY_DELAYS_MS[failures++] ?? 0;
         this.#log('transport error, sending the step again', { error: String(error), attempt: failures, delay });
