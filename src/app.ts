@@ -1,0 +1,219 @@
+/**
+ * @module app
+ * `buildApp(deps)` assembles the server without listening: stores, bridges, services, the
+ * HTTP safety layer (host check, auth, body limit, errors) and every route. `main.ts` alone
+ * listens; tests call `buildApp` and listen on port 0 or use `inject()`.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config/config.ts';
+import { openDatabase, type Db } from './store/db.ts';
+import { TokenStore } from './store/tokens.ts';
+import { LoginStore } from './store/logins.ts';
+import { SessionStore } from './store/sessions.ts';
+import { BridgeRegistry } from './bridges/registry.ts';
+import { DemoBridge } from './bridges/demo/bridge.ts';
+import type { Bridge } from './bridges/types.ts';
+import { LoginService } from './logins/service.ts';
+import { SessionService } from './sessions/service.ts';
+import { sessionRoutes } from './sessions/routes.ts';
+import { bridgeRoutes } from './routes/bridges.ts';
+import { infoRoutes } from './routes/info.ts';
+import { Authenticator, type AuthLimits } from './http/auth.ts';
+import { makeHostCheck } from './http/host-check.ts';
+import { ApiError } from './http/errors.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Provider, ProvisioningCapabilities, User } from './schemas/common.ts';
+import { LoginSession, LoginStep } from './schemas/login-session.ts';
+import { APP_VERSION } from './version.ts';
+
+/** What the app needs from outside; everything has a production default but the config. */
+export interface AppDeps {
+  config: Config;
+  clock?: Clock;
+  /** An open database; by default the config's file is opened (and closed with the app). */
+  db?: Db;
+  /** Build the external bridges of the config (the bridgev2 connector); none by default. */
+  externalBridges?: (ctx: { clock: Clock; config: Config }) => Bridge[];
+  /** Extra bridges (tests). */
+  bridges?: Bridge[];
+  /** Fastify logger options; defaults to pino at the config's level with redaction. */
+  logger?: FastifyServerOptions['logger'];
+  authLimits?: AuthLimits;
+}
+
+export interface App {
+  server: FastifyInstance;
+  tokens: TokenStore;
+  sessions: SessionService;
+  logins: LoginService;
+  bridges: BridgeRegistry;
+  db: Db;
+  clock: Clock;
+  /** The base URL once listening (e.g. `http://127.0.0.1:23373`). */
+  baseURL(): string;
+  /** Stop: close every wait, stream and timer, the bridges, the server and the database. */
+  close(): Promise<void>;
+}
+
+/** Everything pino must never write (secrets live in headers and bodies; bodies are never logged). */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'headers.authorization',
+  'headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.code',
+  '*.fields',
+  '*.token',
+  '*.sharedSecret',
+];
+
+/** Request URLs as logged: one-time tokens in demo paths are hidden. */
+function safeURL(url: string): string {
+  return url.replace(/(\/demo\/scan\/)[^/?#]+/, '$1[redacted]');
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const db = deps.db ?? openDatabase(config.databaseFile);
+  const ownsDb = deps.db === undefined;
+  let listening: { baseURL: string; hostname: string; port: number } | undefined;
+  const baseURL = (): string => listening?.baseURL ?? `http://${config.host}:${config.port}`;
+
+  const server = Fastify({
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: safeURL(req.url), id: req.id }),
+      },
+    },
+    // Per-request lines only at debug and trace: at info the log stays quiet and the hot path fast.
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    bodyLimit: 64 * 1024,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    // Idle and half-sent requests are closed after bounded times.
+    requestTimeout: 60_000,
+    connectionTimeout: 0,
+    keepAliveTimeout: 10_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
+    routerOptions: {
+      maxParamLength: 512,
+      ignoreDuplicateSlashes: false,
+    },
+  });
+
+  const tokens = new TokenStore(db);
+  const loginStore = new LoginStore(db);
+  const sessionStore = new SessionStore(db);
+  const bridgeList: Bridge[] = [];
+  if (config.demo.enabled) bridgeList.push(new DemoBridge({ clock, logins: loginStore, baseURL }));
+  bridgeList.push(...(deps.externalBridges?.({ clock, config }) ?? []), ...(deps.bridges ?? []));
+  const bridges = new BridgeRegistry(bridgeList);
+  const logins = new LoginService(loginStore, bridges, clock);
+  const sessions = new SessionService({
+    clock,
+    store: sessionStore,
+    logins,
+    bridges,
+    limits: {
+      ttlMs: config.sessions.ttlSeconds * 1000,
+      retentionMs: config.sessions.retentionSeconds * 1000,
+      maxActive: config.sessions.maxActive,
+      longPollMs: config.sessions.longPollSeconds * 1000,
+    },
+    onError: (err, context) => server.log.error({ err }, `error while ${context}`),
+  });
+  await sessions.restore();
+
+  // JSON bodies: an empty body counts as none; anything unparsable is `invalid_json`.
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ApiError('invalid_json', 'the request body is not valid JSON'), undefined);
+    }
+  });
+
+  registerErrorHandling(server);
+
+  const isAllowedHost = makeHostCheck(config.allowedHosts);
+  const auth = new Authenticator(tokens, clock, deps.authLimits);
+  const corsOrigins = new Set(config.corsOrigins);
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (!isAllowedHost(request.headers.host)) {
+      throw new ApiError('forbidden_host', 'this server only answers requests addressed to a loopback or configured host name');
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && corsOrigins.has(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+      if (request.method === 'OPTIONS') {
+        reply.header('access-control-allow-methods', 'GET, POST, DELETE');
+        reply.header('access-control-allow-headers', 'Authorization, Content-Type, Idempotency-Key, X-Stainless-Timeout');
+        reply.header('access-control-max-age', '600');
+        return reply.code(204).send();
+      }
+    }
+    const url = request.url;
+    if (!url.startsWith('/v1/') || url === '/v1/info' || url.startsWith('/v1/info?') || url.startsWith('/v1/openapi.json')) return;
+    auth.check(request.headers.authorization, request.ip);
+  });
+
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'bridge-login',
+        version: APP_VERSION,
+        description: 'Login sessions for chat bridges; wire-compatible with the bridge part of the Beeper Desktop API.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearerAuth: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  for (const schema of [ErrorBody, User, Provider, Account, BridgeLogin, BridgeSchema, LoginFlow, ProvisioningCapabilities, LoginStep, LoginSession]) {
+    server.addSchema(schema);
+  }
+
+  infoRoutes(server, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
+  bridgeRoutes(server, bridges, logins);
+  sessionRoutes(server, sessions, config.sessions.longPollSeconds * 1000);
+  let openapi: string | undefined;
+  server.get('/v1/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
+    openapi ??= JSON.stringify(server.swagger());
+    return reply.type('application/json; charset=utf-8').send(openapi);
+  });
+
+  server.addHook('onListen', async () => {
+    const address = server.server.address();
+    if (address && typeof address === 'object') {
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      listening = { baseURL: `http://${host}:${address.port}`, hostname: config.host, port: address.port };
+    }
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      sessions.close();
+      await bridges.close();
+      await server.close();
+      if (ownsDb) db.close();
+    })());
+
+  return { server, tokens, sessions, logins, bridges, db, clock, baseURL, close };
+}

@@ -1,0 +1,78 @@
+/** The demo bridge's `password` and `password-2fa` flows (`api.md` §7). */
+import type { LoginProcess, StepInput, StepOutcome, UserInputStep } from '../types.ts';
+import { demoLogin } from './identity.ts';
+
+export const INCORRECT_PASSWORD = 'incorrectpassword';
+export const VALID_2FA_CODE = '123456';
+const MAX_CODE_ATTEMPTS = 3;
+
+export function passwordStep(initialUsername?: string): UserInputStep {
+  return {
+    type: 'user_input',
+    stepID: 'demo.password',
+    instructions: 'Sign in to Demo Chat. Any username and password work, except the password "incorrectpassword".',
+    fields: [
+      { id: 'username', label: 'Username', type: 'text', placeholder: 'alice', ...(initialUsername ? { initialValue: initialUsername } : {}) },
+      { id: 'password', label: 'Password', type: 'password' },
+    ],
+  };
+}
+
+function codeStep(instructions: string): UserInputStep {
+  return {
+    type: 'user_input',
+    stepID: 'demo.2fa',
+    instructions,
+    fields: [{ id: 'code', label: 'Two-factor code', type: 'code', placeholder: '123456' }],
+  };
+}
+
+const failedCredentials = (message: string): StepOutcome => ({ kind: 'failed', error: { code: 'invalid_credentials', message } });
+
+/** A password login, optionally followed by a two-factor code. */
+export class PasswordProcess implements LoginProcess {
+  private username?: string;
+  private wrongCodes = 0;
+  private stage: 'password' | 'code' | 'done' = 'password';
+
+  constructor(private readonly withCode: boolean) {}
+
+  async submit(input: StepInput): Promise<StepOutcome> {
+    if (this.stage === 'password') {
+      const username = input.username ?? '';
+      if (input.password === INCORRECT_PASSWORD) {
+        this.stage = 'done';
+        return failedCredentials('The username or password is incorrect.');
+      }
+      if (!this.withCode) {
+        this.stage = 'done';
+        return { kind: 'complete', login: demoLogin(username) };
+      }
+      this.username = username;
+      this.stage = 'code';
+      return { kind: 'step', step: codeStep('Enter the six-digit code from your authenticator app (the demo code is 123456).') };
+    }
+    if (this.stage === 'code') {
+      if (input.code === VALID_2FA_CODE) {
+        this.stage = 'done';
+        return { kind: 'complete', login: demoLogin(this.username ?? '') };
+      }
+      this.wrongCodes++;
+      if (this.wrongCodes >= MAX_CODE_ATTEMPTS) {
+        this.stage = 'done';
+        return failedCredentials(`The two-factor code was wrong ${MAX_CODE_ATTEMPTS} times.`);
+      }
+      const left = MAX_CODE_ATTEMPTS - this.wrongCodes;
+      return { kind: 'step', step: codeStep(`That code was wrong. Try again (${left} attempt${left === 1 ? '' : 's'} left).`) };
+    }
+    return { kind: 'failed', error: { code: 'bridge_error', message: 'This login has already finished.' } };
+  }
+
+  wait(): Promise<StepOutcome> {
+    return Promise.reject(new Error('a password login has nothing to wait for'));
+  }
+
+  async cancel(): Promise<void> {
+    this.stage = 'done';
+  }
+}

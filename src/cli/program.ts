@@ -1,0 +1,28 @@
+/**
+ * @module cli
+ * The `bridge-login` command: `serve` runs the server, `token` manages access tokens, and the
+ * client commands (connect, bridges, logins, accounts, remove) talk to a server over its API.
+ */
+import { Command } from 'commander';
+import { APP_VERSION } from '../version.ts';
+import { serveCommand } from './serve.ts';
+import { tokenCommand } from './token.ts';
+
+export interface ProgramIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Build the whole command-line program. */
+export function buildProgram(io: ProgramIO): Command {
+  const program = new Command('bridge-login')
+    .description('Connect chat accounts through bridges: a login-session server and its command-line client.')
+    .version(APP_VERSION)
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError();
+  program.addCommand(serveCommand(io));
+  program.addCommand(tokenCommand(io));
+  // Client commands (connect, bridges, logins, accounts, remove) are registered here.
+  return program;
+}

@@ -1,0 +1,38 @@
+/** `bridge-login serve`: start the server and stop it cleanly on SIGINT/SIGTERM. */
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type ConfigFlags } from '../config/config.ts';
+import { startServer } from '../server.ts';
+import type { ProgramIO } from './program.ts';
+
+export function serveCommand(io: ProgramIO): Command {
+  return new Command('serve')
+    .description('Serve the API (default 127.0.0.1:23373) with the demo bridge and any configured bridges')
+    .option('--host <host>', 'address to listen on')
+    .option('--port <port>', 'port to listen on (0 picks a free one)')
+    .option('--data-dir <dir>', 'where the database and the first token live')
+    .option('--config <file>', 'YAML config file (bridges, limits, hosts)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .action(async (flags: ConfigFlags) => {
+      let config;
+      try {
+        config = loadConfig(flags, io.env);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          io.stderr.write(`bridge-login: ${err.message}\n`);
+          process.exitCode = 78;
+          return;
+        }
+        throw err;
+      }
+      const running = await startServer(config, io.stdout);
+      const stop = (signal: string): void => {
+        io.stdout.write(`\n${signal}: stopping…\n`);
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,252 @@
+/**
+ * @module config
+ * The server's configuration, read once at start from command-line options, an optional YAML
+ * file and the environment, into a frozen typed object. A bad value stops the start with a
+ * message naming the setting. Nothing else in the code base reads `process.env`.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYAML } from 'yaml';
+import { DATABASE_FILE_NAME, defaultDataDir } from './paths.ts';
+
+export type Provider = 'cloud' | 'self-hosted' | 'local' | 'platform-sdk';
+
+/** One external (bridgev2) bridge from the config file's `bridges` list. */
+export interface ExternalBridgeConfig {
+  id: string;
+  type: string;
+  displayName: string;
+  provider: Provider;
+  network?: string;
+  maxLogins?: number;
+  enabled: boolean;
+  provisioning: { url: string; sharedSecret: string; userID: string };
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** SQLite file, or `:memory:`. */
+  databaseFile: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Host names accepted besides loopback (DNS-rebinding defence). */
+  allowedHosts: string[];
+  /** Origins given CORS permission; none by default. */
+  corsOrigins: string[];
+  sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number };
+  demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number };
+  bridges: ExternalBridgeConfig[];
+}
+
+/** Options given on the command line (they win over the file). */
+export interface ConfigFlags {
+  host?: string;
+  port?: string | number;
+  dataDir?: string;
+  config?: string;
+  logLevel?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const PROVIDERS: readonly Provider[] = ['cloud', 'self-hosted', 'local', 'platform-sdk'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads typed values out of a parsed YAML document, naming the key on any error. */
+class Reader {
+  constructor(
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly source: string,
+  ) {}
+
+  fail(key: string, problem: string): never {
+    throw new ConfigError(`${this.source}: "${key}" ${problem}`);
+  }
+
+  /** Replace `${VAR}` with the environment variable's value. */
+  expand(key: string, value: string): string {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const v = this.env[name];
+      if (v === undefined) this.fail(key, `uses \${${name}}, but the environment variable ${name} is not set`);
+      return v;
+    });
+  }
+
+  string(obj: Obj, key: string, at: string, opts: { required?: boolean; pattern?: RegExp } = {}): string | undefined {
+    const v = obj[key];
+    const name = at ? `${at}.${key}` : key;
+    if (v === undefined || v === null) {
+      if (opts.required) this.fail(name, 'is required');
+      return undefined;
+    }
+    if (typeof v !== 'string' && typeof v !== 'number') this.fail(name, 'must be a string');
+    const s = this.expand(name, String(v));
+    if (opts.required && s === '') this.fail(name, 'must not be empty');
+    if (opts.pattern && !opts.pattern.test(s)) this.fail(name, `has an invalid value "${s}"`);
+    return s;
+  }
+
+  int(obj: Obj, key: string, at: string, min: number, max: number): number | undefined {
+    const v = obj[key];
+    const name = at ? `${at}.${key}` : key;
+    if (v === undefined || v === null) return undefined;
+    const n = typeof v === 'string' ? Number(this.expand(name, v)) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) this.fail(name, `must be a whole number from ${min} to ${max}`);
+    return n;
+  }
+
+  bool(obj: Obj, key: string, at: string): boolean | undefined {
+    const v = obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') this.fail(at ? `${at}.${key}` : key, 'must be true or false');
+    return v;
+  }
+
+  strings(obj: Obj, key: string, at: string): string[] | undefined {
+    const v = obj[key];
+    const name = at ? `${at}.${key}` : key;
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) this.fail(name, 'must be a list of strings');
+    return (v as string[]).map((s, i) => this.expand(`${name}[${i}]`, s));
+  }
+
+  /** Reject keys this version does not know, so that a typo does not pass silently. */
+  known(obj: Obj, at: string, keys: readonly string[]): void {
+    for (const k of Object.keys(obj)) if (!keys.includes(k)) this.fail(at ? `${at}.${k}` : k, `is not a known setting (known: ${keys.join(', ')})`);
+  }
+}
+
+function parsePort(value: string | number, source: string): number {
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${source}: "port" must be a whole number from 0 to 65535`);
+  return n;
+}
+
+function readBridge(r: Reader, raw: unknown, i: number, seen: Set<string>): ExternalBridgeConfig {
+  const at = `bridges[${i}]`;
+  if (!isObj(raw)) r.fail(at, 'must be a mapping');
+  r.known(raw, at, ['id', 'type', 'displayName', 'provider', 'network', 'maxLogins', 'enabled', 'provisioning']);
+  const id = r.string(raw, 'id', at, { required: true, pattern: ID_PATTERN })!;
+  if (id === 'demo') r.fail(`${at}.id`, 'must not be "demo" (the embedded demo bridge uses it)');
+  if (seen.has(id)) r.fail(`${at}.id`, `repeats the id "${id}"`);
+  seen.add(id);
+  const provider = (r.string(raw, 'provider', at) ?? 'self-hosted') as Provider;
+  if (!PROVIDERS.includes(provider)) r.fail(`${at}.provider`, `must be one of ${PROVIDERS.join(', ')}`);
+  const prov = raw.provisioning;
+  if (!isObj(prov)) r.fail(`${at}.provisioning`, 'is required (url, sharedSecret, userID)');
+  const pat = `${at}.provisioning`;
+  r.known(prov, pat, ['url', 'sharedSecret', 'userID']);
+  const url = r.string(prov, 'url', pat, { required: true })!;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    r.fail(`${pat}.url`, `is not a valid URL: "${url}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') r.fail(`${pat}.url`, 'must be an http:// or https:// URL');
+  const sharedSecret = r.string(prov, 'sharedSecret', pat, { required: true })!;
+  const userID = r.string(prov, 'userID', pat, { required: true, pattern: /^@[^:\s]+:\S+$/ })!;
+  const bridge: ExternalBridgeConfig = {
+    id,
+    type: r.string(raw, 'type', at, { required: true })!,
+    displayName: r.string(raw, 'displayName', at) ?? id,
+    provider,
+    enabled: r.bool(raw, 'enabled', at) ?? true,
+    provisioning: { url: url.replace(/\/+$/, ''), sharedSecret, userID },
+  };
+  const network = r.string(raw, 'network', at);
+  if (network !== undefined) bridge.network = network;
+  const maxLogins = r.int(raw, 'maxLogins', at, 1, 1_000_000);
+  if (maxLogins !== undefined) bridge.maxLogins = maxLogins;
+  return bridge;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/**
+ * Build the configuration. `env` is the process environment (only `${VAR}` references in the
+ * file and `BRIDGE_LOGIN_*` variables are read from it).
+ */
+export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, string | undefined>>): Config {
+  let file: Obj = {};
+  let source = 'configuration';
+  const configPath = flags.config ?? env.BRIDGE_LOGIN_CONFIG;
+  if (configPath !== undefined) {
+    source = configPath;
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read the config file ${configPath}: ${(err as Error).message}`);
+    }
+    let doc: unknown;
+    try {
+      doc = parseYAML(text);
+    } catch (err) {
+      throw new ConfigError(`${configPath} is not valid YAML: ${(err as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined && !isObj(doc)) throw new ConfigError(`${configPath}: the document must be a mapping`);
+    file = (doc as Obj | null) ?? {};
+  }
+  const r: Reader = new Reader(env, source);
+  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges']);
+
+  const host = flags.host ?? env.BRIDGE_LOGIN_HOST ?? r.string(file, 'host', '') ?? '127.0.0.1';
+  const portRaw = flags.port ?? env.BRIDGE_LOGIN_PORT ?? (file.port as string | number | undefined) ?? 23373;
+  const port = parsePort(portRaw, flags.port !== undefined ? '--port' : source);
+  const dataDirRaw = flags.dataDir ?? env.BRIDGE_LOGIN_DATA_DIR ?? r.string(file, 'dataDir', '');
+  const dataDir = dataDirRaw !== undefined ? path.resolve(dataDirRaw) : defaultDataDir();
+  const logLevel = (flags.logLevel ?? env.BRIDGE_LOGIN_LOG_LEVEL ?? r.string(file, 'logLevel', '') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`${source}: "logLevel" must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const sessionsRaw = file.sessions ?? {};
+  if (!isObj(sessionsRaw)) r.fail('sessions', 'must be a mapping');
+  r.known(sessionsRaw, 'sessions', ['ttlSeconds', 'retentionSeconds', 'maxActive', 'longPollSeconds']);
+  const sessions = {
+    ttlSeconds: r.int(sessionsRaw, 'ttlSeconds', 'sessions', 10, 7 * 24 * 3600) ?? 1800,
+    retentionSeconds: r.int(sessionsRaw, 'retentionSeconds', 'sessions', 0, 30 * 24 * 3600) ?? 3600,
+    maxActive: r.int(sessionsRaw, 'maxActive', 'sessions', 1, 1_000_000) ?? 1000,
+    longPollSeconds: r.int(sessionsRaw, 'longPollSeconds', 'sessions', 1, 300) ?? 25,
+  };
+
+  const demo = { enabled: true, qrRefreshSeconds: 20, maxQRCodes: 5 };
+  if (typeof file.demo === 'boolean') demo.enabled = file.demo;
+  else if (isObj(file.demo)) {
+    r.known(file.demo, 'demo', ['enabled', 'qrRefreshSeconds', 'maxQRCodes']);
+    demo.enabled = r.bool(file.demo, 'enabled', 'demo') ?? true;
+    demo.qrRefreshSeconds = r.int(file.demo, 'qrRefreshSeconds', 'demo', 1, 3600) ?? 20;
+    demo.maxQRCodes = r.int(file.demo, 'maxQRCodes', 'demo', 1, 1000) ?? 5;
+  } else if (file.demo !== undefined && file.demo !== null) r.fail('demo', 'must be true, false or a mapping');
+
+  const bridgesRaw = file.bridges ?? [];
+  if (!Array.isArray(bridgesRaw)) r.fail('bridges', 'must be a list');
+  const seen = new Set<string>();
+  const bridges = bridgesRaw.map((b, i) => readBridge(r, b, i, seen));
+
+  const config: Config = {
+    host,
+    port,
+    dataDir,
+    databaseFile: path.join(dataDir, DATABASE_FILE_NAME),
+    logLevel,
+    allowedHosts: r.strings(file, 'allowedHosts', '') ?? [],
+    corsOrigins: r.strings(file, 'corsOrigins', '') ?? [],
+    sessions,
+    demo,
+    bridges,
+  };
+  return deepFreeze(config);
+}

@@ -1,0 +1,57 @@
+/**
+ * Bearer-token authentication (`api.md` §1), and the brake on guessing: a client that fails
+ * authentication too often in a window gets 429 `rate_limited` with `Retry-After`.
+ */
+import type { Clock } from '../clock.ts';
+import type { TokenStore } from '../store/tokens.ts';
+import { ApiError } from './errors.ts';
+
+export interface AuthLimits {
+  /** Failed attempts allowed per client in a window. */
+  maxFailures: number;
+  windowMs: number;
+}
+
+const DEFAULT_LIMITS: AuthLimits = { maxFailures: 20, windowMs: 60_000 };
+const MAX_TRACKED_CLIENTS = 10_000;
+
+export class Authenticator {
+  private failures = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly clock: Clock,
+    private readonly limits: AuthLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Throws the right `ApiError` unless `header` carries a valid token; returns the token id. */
+  check(header: string | undefined, client: string): string {
+    const now = this.clock.now();
+    const record = this.failures.get(client);
+    if (record && now >= record.resetAt) this.failures.delete(client);
+    else if (record && record.count >= this.limits.maxFailures) {
+      const seconds = Math.max(1, Math.ceil((record.resetAt - now) / 1000));
+      throw new ApiError('rate_limited', `too many failed authentications; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
+    }
+    const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+    if (!token) {
+      this.fail(client, now);
+      throw new ApiError('missing_token', 'this route needs "Authorization: Bearer <token>"; create a token with: npx bridge-login token create');
+    }
+    const id = this.tokens.verify(token);
+    if (id === undefined) {
+      this.fail(client, now);
+      throw new ApiError('invalid_token', 'the access token is unknown or revoked');
+    }
+    return id;
+  }
+
+  private fail(client: string, now: number): void {
+    const r = this.failures.get(client);
+    if (r) r.count++;
+    else {
+      if (this.failures.size >= MAX_TRACKED_CLIENTS) this.failures.clear();
+      this.failures.set(client, { count: 1, resetAt: now + this.limits.windowMs });
+    }
+  }
+}

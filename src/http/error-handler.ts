@@ -1,0 +1,90 @@
+/**
+ * The one place that turns any failure into the contract's error body (`api.md` §2):
+ * `ApiError`s as they are, Fastify's own errors (validation, body limit, media type, JSON)
+ * mapped to their codes, anything else a 500 that says nothing internal.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, NO_RETRY_CODES, type ValidationIssue } from './errors.ts';
+
+interface AjvIssue {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const CONTEXT_NAMES: Record<string, string> = { body: 'body', params: 'path', querystring: 'query', headers: 'headers' };
+
+/** Ajv's errors as `details.issues`, with `path` like `["body", "fields", "password"]`. */
+export function issuesFromAjv(errors: AjvIssue[], context: string): ValidationIssue[] {
+  const root = CONTEXT_NAMES[context] ?? context;
+  const seen = new Set<string>();
+  const issues: ValidationIssue[] = [];
+  for (const e of errors) {
+    const path: (string | number)[] = [root];
+    for (const seg of e.instancePath.split('/').slice(1)) {
+      const s = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+      path.push(/^\d+$/.test(s) ? Number(s) : s);
+    }
+    if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') path.push(e.params.missingProperty);
+    let message = `${path.slice(1).join('.') || root} ${e.message ?? 'is invalid'}`;
+    if (e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'anyOf') {
+      message = `${path.slice(1).join('.') || root} has a value that is not allowed`;
+    }
+    const dedupe = `${path.join('/')}|${e.keyword}`;
+    if (seen.has(dedupe)) continue;
+    seen.add(dedupe);
+    issues.push({ code: e.keyword, message, path });
+    if (issues.length >= 20) break;
+  }
+  return issues;
+}
+
+/** Map any error to an `ApiError`. */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  const e = err as Partial<FastifyError> & { validation?: AjvIssue[]; validationContext?: string };
+  if (e.validation) {
+    const issues = issuesFromAjv(e.validation, e.validationContext ?? 'body');
+    return new ApiError('invalid_request', issues.map((i) => i.message).join('; ') || 'the request is invalid', { issues });
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('payload_too_large', 'the request body is larger than 64 KiB');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('unsupported_media_type', 'request bodies must be JSON (Content-Type: application/json)');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('invalid_json', 'the request body is not valid JSON');
+  }
+  if (e instanceof SyntaxError) return new ApiError('invalid_json', 'the request body is not valid JSON');
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    if (e.statusCode === 413) return new ApiError('payload_too_large', 'the request body is larger than 64 KiB');
+    if (e.statusCode === 415) return new ApiError('unsupported_media_type', 'request bodies must be JSON (Content-Type: application/json)');
+    return new ApiError('invalid_request', 'the request is malformed', { issues: [{ code: e.code ?? 'malformed', message: 'the request is malformed', path: [] }] });
+  }
+  return undefined;
+}
+
+/** Send an `ApiError` with its status, headers and `x-should-retry: false` where it applies. */
+export function sendApiError(reply: FastifyReply, err: ApiError): FastifyReply {
+  reply.code(err.status);
+  if (err.headers) reply.headers(err.headers);
+  if (NO_RETRY_CODES.has(err.code)) reply.header('x-should-retry', 'false');
+  if (err.status === 401) reply.header('www-authenticate', 'Bearer');
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(err.toBody()));
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    let api = toApiError(err);
+    if (!api) {
+      request.log.error({ err }, 'unhandled error');
+      api = new ApiError('internal_error', 'Something went wrong on the server. The error was logged; please report it.');
+    }
+    return sendApiError(reply, api);
+  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    sendApiError(reply, new ApiError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * DNS-rebinding defence (`api.md` §1): only loopback names and configured hosts may appear in
+ * the `Host` header.
+ */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Strip the port from a Host header value: `[::1]:80` → `[::1]`, `localhost:1` → `localhost`. */
+function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']');
+    return end === -1 ? h : h.slice(0, end + 1);
+  }
+  const colon = h.indexOf(':');
+  return colon === -1 ? h : h.slice(0, colon);
+}
+
+/** Build the check for a list of extra allowed host names. */
+export function makeHostCheck(allowed: readonly string[]): (host: string | undefined) => boolean {
+  const extra = new Set(allowed.map((h) => hostName(h)));
+  return (host) => {
+    if (!host) return false;
+    const name = hostName(host);
+    return LOOPBACK.has(name) || extra.has(name);
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * Logins and accounts across bridges. The store holds every login this server knows; for a
+ * bridge that reports its own logins (external bridges) the store is brought in step with the
+ * bridge's list when it is read, at most once per `refreshMs`.
+ */
+import type { Clock } from '../clock.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import type { BridgeRegistry } from '../bridges/registry.ts';
+import { BridgeUnavailableError, UnknownLoginError, type Bridge, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
+import type { LoginStore, StoredLogin } from '../store/logins.ts';
+import { accountIDOf, toAccount, toBridgeLogin, type AccountWire, type BridgeLoginWire } from './view.ts';
+
+export interface BridgeView {
+  id: string;
+  accounts: AccountWire[];
+  activeAccountCount: number;
+  displayName: string;
+  provider: string;
+  status: 'available' | 'connected' | 'limit_reached' | 'temporarily_unavailable' | 'disabled';
+  supportsMultipleAccounts: boolean;
+  type: string;
+  network?: string;
+  statusText?: string;
+}
+
+const ACTIVE_ACCOUNT: ReadonlySet<string> = new Set(['connected', 'connecting', 'backfilling']);
+
+export class LoginService {
+  private readonly lastRefresh = new Map<string, number>();
+  private readonly refreshing = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly store: LoginStore,
+    private readonly bridges: BridgeRegistry,
+    private readonly clock: Clock,
+    private readonly refreshMs = 2000,
+  ) {}
+
+  /**
+   * Bring the stored logins of an external bridge in step with the bridge; false when the
+   * bridge did not answer (the stored copy is then what we show).
+   */
+  private async refresh(bridge: Bridge): Promise<boolean> {
+    const id = bridge.descriptor.id;
+    const last = this.lastRefresh.get(id);
+    if (last !== undefined && this.clock.now() - last < this.refreshMs) return true;
+    let pending = this.refreshing.get(id);
+    if (!pending) {
+      pending = this.doRefresh(bridge).finally(() => this.refreshing.delete(id));
+      this.refreshing.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async doRefresh(bridge: Bridge): Promise<boolean> {
+    const id = bridge.descriptor.id;
+    let live;
+    try {
+      live = await bridge.liveLogins();
+    } catch (err) {
+      if (err instanceof BridgeUnavailableError) return false;
+      throw err;
+    }
+    const now = this.clock.now();
+    this.lastRefresh.set(id, now);
+    if (!live) return true;
+    const seen = new Set<string>();
+    for (const l of live) {
+      seen.add(l.loginID);
+      const stored = this.store.get(id, l.loginID);
+      this.store.upsert({ bridgeID: id, loginID: l.loginID, status: l.status, statusText: l.statusText, user: l.user ?? stored?.user ?? { id: l.loginID } }, now);
+    }
+    for (const s of this.store.list(id)) {
+      if (!seen.has(s.loginID) && s.status !== 'logged_out') {
+        this.store.upsert({ ...s, status: 'logged_out', statusText: 'The bridge no longer has this login.' }, now);
+      }
+    }
+    return true;
+  }
+
+  /** Stored logins of a bridge, refreshed from the bridge when it reports its own. */
+  async logins(bridge: Bridge): Promise<StoredLogin[]> {
+    if (bridge.descriptor.enabled) await this.refresh(bridge);
+    return this.store.list(bridge.descriptor.id);
+  }
+
+  async listWire(bridgeID: string): Promise<BridgeLoginWire[]> {
+    const bridge = this.bridges.get(bridgeID);
+    return (await this.logins(bridge)).map((l) => toBridgeLogin(l, bridge.descriptor));
+  }
+
+  async getWire(bridgeID: string, loginID: string): Promise<BridgeLoginWire> {
+    const bridge = this.bridges.get(bridgeID);
+    await this.logins(bridge);
+    const login = this.store.get(bridgeID, loginID);
+    if (!login) throw notFound(`login "${loginID}" on bridge "${bridgeID}"`);
+    return toBridgeLogin(login, bridge.descriptor);
+  }
+
+  async accounts(): Promise<AccountWire[]> {
+    const out: AccountWire[] = [];
+    for (const bridge of this.bridges.all()) {
+      for (const l of await this.logins(bridge)) out.push(toAccount(l, bridge.descriptor));
+    }
+    return out;
+  }
+
+  async account(accountID: string): Promise<AccountWire> {
+    for (const bridge of this.bridges.all()) {
+      const prefix = `${bridge.descriptor.id}_`;
+      if (!accountID.startsWith(prefix)) continue;
+      const loginID = accountID.slice(prefix.length);
+      if (!this.store.get(bridge.descriptor.id, loginID)) continue;
+      await this.logins(bridge);
+      const login = this.store.get(bridge.descriptor.id, loginID);
+      if (login) return toAccount(login, bridge.descriptor);
+    }
+    throw notFound(`account "${accountID}"`);
+  }
+
+  /** The `Bridge` object of the API, with its accounts and status. */
+  async bridgeView(bridge: Bridge): Promise<BridgeView> {
+    const d = bridge.descriptor;
+    let reachable = true;
+    let statusText: string | undefined;
+    if (d.enabled) {
+      const health = await bridge.health();
+      reachable = health.reachable;
+      statusText = health.statusText;
+      if (reachable) reachable = await this.refresh(bridge);
+    }
+    const logins = this.store.list(d.id);
+    const accounts = logins.map((l) => toAccount(l, d));
+    const connected = logins.some((l) => l.status === 'connected');
+    let status: BridgeView['status'];
+    if (!d.enabled) {
+      status = 'disabled';
+      statusText = 'This bridge is turned off in the configuration.';
+    } else if (!reachable) {
+      status = 'temporarily_unavailable';
+      statusText ??= 'The bridge does not answer right now.';
+    } else if (!d.supportsMultipleAccounts && connected) {
+      status = 'connected';
+      statusText ??= 'An account is connected; this bridge supports only one.';
+    } else if (d.maxLogins !== undefined && logins.length >= d.maxLogins) {
+      status = 'limit_reached';
+      statusText ??= `This bridge allows at most ${d.maxLogins} login${d.maxLogins === 1 ? '' : 's'}.`;
+    } else {
+      status = 'available';
+    }
+    const view: BridgeView = {
+      id: d.id,
+      accounts,
+      activeAccountCount: accounts.filter((a) => ACTIVE_ACCOUNT.has(a.status)).length,
+      displayName: d.displayName,
+      provider: d.provider,
+      status,
+      supportsMultipleAccounts: d.supportsMultipleAccounts,
+      type: d.type,
+    };
+    if (d.network !== undefined) view.network = d.network;
+    if (statusText !== undefined) view.statusText = statusText;
+    return view;
+  }
+
+  /**
+   * Resolve the login a reconnect names by `loginID` and/or `accountID` (400 when unknown on
+   * this bridge or when the two disagree).
+   */
+  resolveReconnect(bridgeID: string, loginID?: string, accountID?: string): string | undefined {
+    let fromAccount: string | undefined;
+    if (accountID !== undefined) {
+      const prefix = `${bridgeID}_`;
+      fromAccount = accountID.startsWith(prefix) ? accountID.slice(prefix.length) : undefined;
+      if (fromAccount === undefined || !this.store.get(bridgeID, fromAccount)) {
+        throw new ApiError('unknown_account', `account "${accountID}" does not exist on bridge "${bridgeID}"`);
+      }
+    }
+    if (loginID !== undefined) {
+      if (!this.store.get(bridgeID, loginID)) throw new ApiError('unknown_login', `login "${loginID}" does not exist on bridge "${bridgeID}"`);
+      if (fromAccount !== undefined && fromAccount !== loginID) {
+        throw new ApiError('unknown_account', `account "${accountID}" does not belong to login "${loginID}"`);
+      }
+      return loginID;
+    }
+    return fromAccount;
+  }
+
+  count(bridgeID: string): number {
+    return this.store.count(bridgeID);
+  }
+
+  /**
+   * Record a completed login. A reconnect that ended on another identity replaces the login
+   * it was started for, as bridgev2 bridges do.
+   */
+  completed(bridge: Bridge, login: CompletedLogin, reconnectOf: string | undefined): { account: AccountWire; login: BridgeLoginWire } {
+    const d = bridge.descriptor;
+    const now = this.clock.now();
+    if (reconnectOf !== undefined && reconnectOf !== login.loginID) this.store.delete(d.id, reconnectOf);
+    const stored = this.store.upsert({ bridgeID: d.id, loginID: login.loginID, status: login.status, statusText: login.statusText, user: login.user }, now);
+    return { account: toAccount(stored, d), login: toBridgeLogin(stored, d) };
+  }
+
+  /** Log a login out on its bridge and delete it with its accounts. */
+  async remove(bridgeID: string, loginID: string, scope: RemoveScope): Promise<{ affectedAccountIDs: string[] }> {
+    const bridge = this.bridges.get(bridgeID);
+    const login = this.store.get(bridgeID, loginID);
+    if (!login) throw notFound(`login "${loginID}" on bridge "${bridgeID}"`);
+    if (!bridge.descriptor.removeScopes.includes(scope)) {
+      throw new ApiError('unsupported_scope', `scope "${scope}" is not one of ${bridge.descriptor.removeScopes.map((s) => `"${s}"`).join(', ')}`, {
+        removeScopes: bridge.descriptor.removeScopes,
+      });
+    }
+    try {
+      await bridge.logout(loginID, scope);
+    } catch (err) {
+      if (err instanceof BridgeUnavailableError) throw new ApiError('bridge_unavailable', `bridge "${bridgeID}" cannot be reached: ${err.message}`);
+      // The bridge no longer knows it: removing our copy is what the user asked for.
+      if (!(err instanceof UnknownLoginError)) throw err;
+    }
+    this.store.delete(bridgeID, loginID);
+    return { affectedAccountIDs: [accountIDOf(bridgeID, loginID)] };
+  }
+}

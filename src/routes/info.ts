@@ -1,0 +1,41 @@
+/** `GET /v1/info` (no auth): what this server is and where its spec lives. */
+import os from 'node:os';
+import { Type } from 'typebox';
+import type { FastifyInstance } from 'fastify';
+import { APP_VERSION } from '../version.ts';
+
+const InfoResponse = Type.Object({
+  app: Type.Object({ bundle_id: Type.String(), name: Type.String(), version: Type.String() }),
+  endpoints: Type.Object({
+    spec: Type.String(),
+    mcp: Type.Optional(Type.String()),
+    ws_events: Type.Optional(Type.String()),
+    oauth: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  }),
+  platform: Type.Object({ arch: Type.String(), os: Type.String(), release: Type.Optional(Type.String()) }),
+  server: Type.Object({
+    base_url: Type.String(),
+    hostname: Type.String(),
+    port: Type.Integer(),
+    remote_access: Type.Boolean(),
+    mcp_enabled: Type.Boolean(),
+    status: Type.String(),
+  }),
+});
+
+export function infoRoutes(app: FastifyInstance, server: () => { baseURL: string; hostname: string; port: number }): void {
+  const platform = { arch: process.arch, os: process.platform, release: os.release() };
+  app.get(
+    '/v1/info',
+    { schema: { operationId: 'getInfo', summary: 'Server information (no auth)', tags: ['Info'], security: [], response: { 200: InfoResponse } } },
+    async () => {
+      const s = server();
+      return {
+        app: { bundle_id: 'org.bridge-login.server', name: 'bridge-login', version: APP_VERSION },
+        endpoints: { spec: `${s.baseURL}/v1/openapi.json` },
+        platform,
+        server: { base_url: s.baseURL, hostname: s.hostname, port: s.port, remote_access: false, mcp_enabled: false, status: 'running' },
+      };
+    },
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * @module schemas/common
+ * TypeBox schemas of the wire objects shared by several routes. One schema validates requests,
+ * serializes responses and feeds the OpenAPI document.
+ */
+import { Type } from 'typebox';
+
+export const ErrorBody = Type.Object(
+  {
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  },
+  { $id: 'Error', description: 'Every non-2xx response has this body.' },
+);
+
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    cannotMessage: Type.Optional(Type.Boolean()),
+    email: Type.Optional(Type.String()),
+    fullName: Type.Optional(Type.String()),
+    imgURL: Type.Optional(Type.String()),
+    isSelf: Type.Optional(Type.Boolean()),
+    phoneNumber: Type.Optional(Type.String()),
+    username: Type.Optional(Type.String()),
+  },
+  { $id: 'User' },
+);
+
+export const Provider = Type.Union(
+  [Type.Literal('cloud'), Type.Literal('self-hosted'), Type.Literal('local'), Type.Literal('platform-sdk')],
+  { $id: 'Provider' },
+);
+
+export const AccountStatus = Type.Union(
+  ['connected', 'connecting', 'backfilling', 'connection_required', 'reconnect_required', 'attention_required', 'disconnected', 'disabled'].map(
+    (s) => Type.Literal(s),
+  ),
+);
+
+export const Account = Type.Object(
+  {
+    accountID: Type.String(),
+    bridge: Type.Object({ id: Type.String(), provider: Type.Ref('Provider'), type: Type.String() }),
+    status: AccountStatus,
+    user: Type.Ref('User'),
+    capabilities: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    loginID: Type.Optional(Type.String()),
+    network: Type.Optional(Type.String()),
+    statusText: Type.Optional(Type.String()),
+  },
+  { $id: 'Account' },
+);
+
+export const BridgeLogin = Type.Object(
+  {
+    bridgeID: Type.String(),
+    loginID: Type.String(),
+    removeScopes: Type.Array(Type.Union([Type.Literal('current-device'), Type.Literal('all-devices')])),
+    status: Type.Union(['connected', 'connecting', 'needs_login', 'logged_out', 'unknown'].map((s) => Type.Literal(s))),
+    accountIDs: Type.Optional(Type.Array(Type.String())),
+    statusText: Type.Optional(Type.String()),
+    user: Type.Optional(Type.Ref('User')),
+  },
+  { $id: 'BridgeLogin' },
+);
+
+export const Bridge = Type.Object(
+  {
+    id: Type.String(),
+    accounts: Type.Array(Type.Ref('Account')),
+    activeAccountCount: Type.Integer(),
+    displayName: Type.String(),
+    provider: Type.Ref('Provider'),
+    status: Type.Union(['available', 'connected', 'limit_reached', 'temporarily_unavailable', 'disabled'].map((s) => Type.Literal(s))),
+    supportsMultipleAccounts: Type.Boolean(),
+    type: Type.String(),
+    network: Type.Optional(Type.String()),
+    statusText: Type.Optional(Type.String()),
+  },
+  { $id: 'Bridge' },
+);
+
+export const LoginFlow = Type.Object(
+  { id: Type.String(), name: Type.Optional(Type.String()), description: Type.Optional(Type.String()) },
+  { $id: 'LoginFlow' },
+);
+
+export const ProvisioningCapabilities = Type.Object(
+  {
+    group_creation: Type.Object({}, { additionalProperties: true }),
+    resolve_identifier: Type.Object({
+      any_phone: Type.Boolean(),
+      contact_list: Type.Boolean(),
+      create_dm: Type.Boolean(),
+      lookup_email: Type.Boolean(),
+      lookup_phone: Type.Boolean(),
+      lookup_username: Type.Boolean(),
+      search: Type.Boolean(),
+    }),
+    image_pack_import: Type.Optional(Type.Boolean()),
+  },
+  { $id: 'ProvisioningCapabilities' },
+);
+
+/** A path segment ID: non-empty. */
+export const PathID = Type.String({ minLength: 1, maxLength: 256 });
+
+/** The standard error responses every protected route can give, for the OpenAPI document. */
+export const errorResponses = (...statuses: number[]): Record<number, unknown> =>
+  Object.fromEntries(statuses.map((s) => [s, Type.Ref('Error')]));

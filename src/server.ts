@@ -1,0 +1,44 @@
+/**
+ * Start a configured server: open the data directory, make the first token when there is
+ * none, build the app, listen, and print where it is.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp, type App } from './app.ts';
+import type { Config } from './config/config.ts';
+import { TOKEN_FILE_NAME } from './config/paths.ts';
+import { createBridgev2Bridges } from './bridges/external.ts';
+
+/** Create the first token when none exists, and write it to an owner-only file. */
+function ensureFirstToken(app: App, config: Config): { token?: string; created: boolean } {
+  const file = path.join(config.dataDir, TOKEN_FILE_NAME);
+  if (app.tokens.isEmpty()) {
+    const { token } = app.tokens.create('first-start', Date.now());
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    return { token, created: true };
+  }
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    if (app.tokens.verify(token) !== undefined) return { token, created: false };
+  } catch {
+    // No token file: the owner has their own tokens.
+  }
+  return { created: false };
+}
+
+export async function startServer(config: Config, out: NodeJS.WritableStream): Promise<App> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const app = await buildApp({ config, externalBridges: createBridgev2Bridges });
+  const first = ensureFirstToken(app, config);
+  await app.server.listen({ host: config.host, port: config.port });
+  const base = app.baseURL();
+  const lines = [`bridge-login listening on ${base}`, `  data directory: ${config.dataDir}`];
+  if (first.token !== undefined) {
+    if (first.created) lines.push(`  first access token (also in ${path.join(config.dataDir, TOKEN_FILE_NAME)}):`, `  ${first.token}`);
+    lines.push(`  open in a browser: ${base}/#token=${first.token}`);
+  } else {
+    lines.push(`  open in a browser: ${base}/ (create a token with: npx bridge-login token create)`);
+  }
+  out.write(`${lines.join('\n')}\n`);
+  return app;
+}

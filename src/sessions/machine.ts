@@ -1,0 +1,194 @@
+/**
+ * The login-session state machine, pure: every function takes a session (and an event) and
+ * returns the next session or a typed error, with no I/O and no clock of its own.
+ */
+import { ApiError, type ValidationIssue } from '../http/errors.ts';
+import type { InteractiveStep, LoginError } from '../bridges/types.ts';
+import { isFinished, type CompleteStep, type Session, type SessionStatus } from './model.ts';
+
+const STATUS_OF_STEP: Record<InteractiveStep['type'], SessionStatus> = {
+  user_input: 'waiting_for_input',
+  cookies: 'waiting_for_cookies',
+  display_and_wait: 'waiting_for_display',
+};
+
+/** Fields of a session that a transition replaces; the rest is kept. */
+function next(s: Session, now: number, patch: Partial<Session>): Session {
+  const out: Session = { ...s, ...patch, updatedAt: now };
+  // Absent keys stay absent, so that the wire view never shows `undefined`.
+  for (const k of Object.keys(out) as (keyof Session)[]) if (out[k] === undefined) delete (out as Partial<Session>)[k];
+  return out;
+}
+
+/** A new session waiting on its first step. */
+export function created(init: {
+  id: string;
+  bridgeID: string;
+  flowID: string;
+  loginID?: string;
+  step: InteractiveStep;
+  now: number;
+  ttlMs: number;
+}): Session {
+  const s: Session = {
+    id: init.id,
+    bridgeID: init.bridgeID,
+    flowID: init.flowID,
+    status: STATUS_OF_STEP[init.step.type],
+    step: init.step,
+    createdAt: init.now,
+    updatedAt: init.now,
+    expiresAt: init.now + init.ttlMs,
+    ...(init.loginID !== undefined ? { loginID: init.loginID } : {}),
+  };
+  return s;
+}
+
+/** The bridge showed a (new or refreshed) step. `answered` is the step ID that was submitted, if any. */
+export function stepShown(s: Session, step: InteractiveStep, now: number, answered?: string): Session {
+  if (isFinished(s)) return s;
+  return next(s, now, {
+    status: STATUS_OF_STEP[step.type],
+    step,
+    ...(answered !== undefined ? { lastAnsweredStepID: answered } : {}),
+  });
+}
+
+/** The login completed. */
+export function completed(s: Session, step: CompleteStep, now: number, answered?: string): Session {
+  if (isFinished(s)) return s;
+  return next(s, now, {
+    status: 'complete',
+    step,
+    loginID: step.login.loginID,
+    finishedAt: now,
+    ...(answered !== undefined ? { lastAnsweredStepID: answered } : {}),
+  });
+}
+
+/** The login failed (wrong password, bridge refused, expired, interrupted…). */
+export function failed(s: Session, error: LoginError, now: number, answered?: string): Session {
+  if (isFinished(s)) return s;
+  return next(s, now, {
+    status: 'failed',
+    step: undefined,
+    error,
+    finishedAt: now,
+    ...(answered !== undefined ? { lastAnsweredStepID: answered } : {}),
+  });
+}
+
+/**
+ * Cancel by the client. A cancelled session stays cancelled (same answer); a complete or failed
+ * one cannot be cancelled (410).
+ */
+export function cancelled(s: Session, now: number): Session | ApiError {
+  if (s.status === 'cancelled') return s;
+  if (isFinished(s)) return new ApiError('session_finished', `login session is already ${s.status}`);
+  return next(s, now, { status: 'cancelled', step: undefined, finishedAt: now });
+}
+
+export const EXPIRED_ERROR: LoginError = {
+  code: 'session_expired',
+  message: 'The login session expired before it was finished; start a new one.',
+};
+
+export const INTERRUPTED_ERROR: LoginError = {
+  code: 'session_interrupted',
+  message: 'The server restarted while this login was in progress and it could not be resumed; start a new one.',
+};
+
+/** Expire the session if its time is up; otherwise return it unchanged. */
+export function expiredIfDue(s: Session, now: number): Session {
+  if (isFinished(s) || now < s.expiresAt) return s;
+  return failed(s, EXPIRED_ERROR, s.expiresAt);
+}
+
+/** A submission as the route receives it. */
+export interface Submission {
+  stepID: string;
+  type: string;
+  fields?: Record<string, string>;
+}
+
+/** What to do with a submission, decided from the session alone (§5 rules 1–4). */
+export type SubmitDecision =
+  | { kind: 'replay' }
+  | { kind: 'error'; error: ApiError }
+  | { kind: 'run'; input: Record<string, string> }
+  | { kind: 'wait' };
+
+/**
+ * Decide a submission by the contract's rules, in order: replay of the step just answered;
+ * finished session (410); wrong step (409); wrong type (400); missing or invalid fields (400).
+ * The caller handles `Idempotency-Key` replays and joining before calling this.
+ */
+export function decideSubmit(s: Session, sub: Submission): SubmitDecision {
+  const current = s.step;
+  const currentID = current?.stepID;
+  if (s.lastAnsweredStepID !== undefined && sub.stepID === s.lastAnsweredStepID && sub.stepID !== currentID) {
+    return { kind: 'replay' };
+  }
+  if (isFinished(s) || !current || current.type === 'complete') {
+    return { kind: 'error', error: new ApiError('session_finished', `login session is already ${s.status}`) };
+  }
+  if (sub.stepID !== currentID) {
+    return {
+      kind: 'error',
+      error: new ApiError('step_mismatch', `step "${sub.stepID}" is not the current step "${currentID}"`, { currentStepID: currentID }),
+    };
+  }
+  if (sub.type !== current.type) {
+    return {
+      kind: 'error',
+      error: new ApiError('step_type_mismatch', `step "${currentID}" is of type "${current.type}", not "${sub.type}"`, {
+        expectedType: current.type,
+      }),
+    };
+  }
+  if (current.type === 'display_and_wait') return { kind: 'wait' };
+  const issues = validateFields(current, sub.fields ?? {});
+  if (issues.length > 0) {
+    return { kind: 'error', error: new ApiError('invalid_request', issues.map((i) => i.message).join('; '), { issues }) };
+  }
+  const input: Record<string, string> = {};
+  for (const f of current.fields) {
+    const v = sub.fields?.[f.id];
+    if (v !== undefined) input[f.id] = v;
+  }
+  return { kind: 'run', input };
+}
+
+/** Check submitted values against the step's fields: required ones present, patterns matched. */
+export function validateFields(step: InteractiveStep & { fields: { id: string; optional?: boolean; pattern?: string; label?: string; name?: string }[] }, fields: Record<string, string>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const f of step.fields) {
+    const value = Object.hasOwn(fields, f.id) ? fields[f.id] : undefined;
+    const path = ['body', 'fields', f.id];
+    const label = f.label ?? f.name ?? f.id;
+    if (value === undefined || value === '') {
+      if (!f.optional) issues.push({ code: 'required', message: `field "${f.id}" (${label}) is required`, path });
+      continue;
+    }
+    if (f.pattern !== undefined && !matchesPattern(f.pattern, value)) {
+      issues.push({ code: 'pattern', message: `field "${f.id}" (${label}) does not match the expected format`, path });
+    }
+  }
+  return issues;
+}
+
+const patternCache = new Map<string, RegExp | null>();
+
+/** Whole-value match of a bridge-supplied pattern; an invalid pattern accepts everything. */
+function matchesPattern(pattern: string, value: string): boolean {
+  let re = patternCache.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`, 'u');
+    } catch {
+      re = null;
+    }
+    if (patternCache.size < 1000) patternCache.set(pattern, re);
+  }
+  return re === null || re.test(value);
+}

@@ -1,0 +1,435 @@
+/**
+ * The login-session service: the I/O around the pure state machine. It starts login processes
+ * on bridges, runs submissions one at a time per session, waits on `display_and_wait` steps in
+ * the background, expires and forgets sessions on the clock, persists every change, and lets
+ * long-polls and event streams watch a session.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import type { BridgeRegistry } from '../bridges/registry.ts';
+import {
+  BridgeUnavailableError,
+  LoginLimitError,
+  UnknownLoginError,
+  type Bridge,
+  type LoginError,
+  type LoginProcess,
+  type StepOutcome,
+} from '../bridges/types.ts';
+import type { LoginService } from '../logins/service.ts';
+import type { SessionStore } from '../store/sessions.ts';
+import * as machine from './machine.ts';
+import { LiveSession } from './live.ts';
+import { isFinished, type CompleteStep, type Session } from './model.ts';
+
+export interface SessionLimits {
+  /** An unfinished session fails with `session_expired` this long after creation. */
+  ttlMs: number;
+  /** A finished session stays readable this long, then answers 404. */
+  retentionMs: number;
+  /** Most sessions active at once; above it, create answers 429. */
+  maxActive: number;
+  /** Longest a `display_and_wait` submit waits for a change. */
+  longPollMs: number;
+}
+
+export interface SessionServiceOptions {
+  clock: Clock;
+  store: SessionStore;
+  logins: LoginService;
+  bridges: BridgeRegistry;
+  limits: SessionLimits;
+  /** Opaque session IDs (default: 128 random bits, base64url). */
+  newID?: () => string;
+  onError?: (err: unknown, context: string) => void;
+}
+
+export interface CreateRequest {
+  flowID?: string;
+  loginID?: string;
+  accountID?: string;
+}
+
+export interface SubmitRequest {
+  stepID: string;
+  type: string;
+  fields?: Record<string, string>;
+  idempotencyKey?: string;
+  /** Longest this request may long-poll, in ms (already capped by the caller's hints). */
+  waitMs?: number;
+  /** Fires when the client goes away. */
+  signal?: AbortSignal;
+}
+
+const randomID = (): string => randomBytes(16).toString('base64url');
+
+function bridgeFailure(err: unknown): LoginError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof BridgeUnavailableError) return { code: 'bridge_unavailable', message: `The bridge stopped answering: ${message}` };
+  return { code: 'bridge_error', message: 'The bridge failed while handling the login.', details: { reason: message } };
+}
+
+export class SessionService {
+  private readonly live = new Map<string, LiveSession>();
+  private activeCount = 0;
+  private starting = 0;
+  private closed = false;
+  /** Starts still waiting for a bridge's first step, aborted on close. */
+  private readonly starts = new Set<AbortController>();
+  private readonly clock: Clock;
+  private readonly limits: SessionLimits;
+  private readonly newID: () => string;
+
+  constructor(private readonly opts: SessionServiceOptions) {
+    this.clock = opts.clock;
+    this.limits = opts.limits;
+    this.newID = opts.newID ?? randomID;
+  }
+
+  /** Number of sessions that are not finished. */
+  get active(): number {
+    return this.activeCount;
+  }
+
+  /** Number of sessions held in memory (active and retained). */
+  get size(): number {
+    return this.live.size;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  /** The live session, after applying expiry and retention; 404 when unknown or forgotten. */
+  private find(bridgeID: string, id: string): LiveSession {
+    const live = this.live.get(id);
+    if (!live || live.session.bridgeID !== bridgeID) throw notFound(`login session "${id}"`);
+    const now = this.clock.now();
+    if (!isFinished(live.session) && now >= live.session.expiresAt) this.expire(live);
+    const f = live.session.finishedAt;
+    if (f !== undefined && now >= f + this.limits.retentionMs) {
+      this.forget(live);
+      throw notFound(`login session "${id}"`);
+    }
+    return live;
+  }
+
+  /** The session's wire JSON. */
+  get(bridgeID: string, id: string): string {
+    return this.find(bridgeID, id).json;
+  }
+
+  /** The live session, for streaming its changes. */
+  watchable(bridgeID: string, id: string): LiveSession {
+    return this.find(bridgeID, id);
+  }
+
+  // ---- create ----------------------------------------------------------------------------
+
+  async create(bridgeID: string, req: CreateRequest): Promise<string> {
+    if (this.closed) throw new ApiError('bridge_unavailable', 'the server is shutting down');
+    const bridge = this.opts.bridges.getEnabled(bridgeID);
+    const reconnect = this.opts.logins.resolveReconnect(bridgeID, req.loginID, req.accountID);
+    const d = bridge.descriptor;
+    if (reconnect === undefined && d.maxLogins !== undefined && this.opts.logins.count(bridgeID) >= d.maxLogins) {
+      throw new ApiError('login_limit_reached', `bridge "${bridgeID}" already has its maximum of ${d.maxLogins} login${d.maxLogins === 1 ? '' : 's'}`);
+    }
+    const flowID = await this.pickFlow(bridge, req.flowID);
+    if (this.activeCount + this.starting >= this.limits.maxActive) {
+      throw new ApiError('rate_limited', `too many active login sessions (at most ${this.limits.maxActive}); finish or cancel one first`, undefined, {
+        'retry-after': '30',
+      });
+    }
+    this.starting++;
+    const abort = new AbortController();
+    this.starts.add(abort);
+    let started: { process: LoginProcess; first: StepOutcome };
+    try {
+      started = await bridge.startLogin({ flowID, ...(reconnect !== undefined ? { loginID: reconnect } : {}), signal: abort.signal });
+    } catch (err) {
+      if (err instanceof BridgeUnavailableError) throw new ApiError('bridge_unavailable', `bridge "${bridgeID}" cannot be reached: ${err.message}`);
+      if (err instanceof LoginLimitError) throw new ApiError('login_limit_reached', err.message);
+      if (err instanceof UnknownLoginError) throw new ApiError('unknown_login', err.message);
+      throw err;
+    } finally {
+      this.starting--;
+      this.starts.delete(abort);
+    }
+    const now = this.clock.now();
+    const placeholder = { type: 'user_input' as const, stepID: 'start', fields: [] };
+    let session = machine.created({ id: this.newID(), bridgeID, flowID, loginID: reconnect, step: placeholder, now, ttlMs: this.limits.ttlMs });
+    const live = new LiveSession(session);
+    live.process = started.process;
+    this.live.set(session.id, live);
+    this.activeCount++;
+    session = this.applyOutcome(live, bridge, started.first, undefined);
+    this.persist(live);
+    if (!isFinished(session)) {
+      live.timer = this.clock.setTimeout(() => this.expire(live), session.expiresAt - now);
+    }
+    return live.json;
+  }
+
+  private async pickFlow(bridge: Bridge, flowID: string | undefined): Promise<string> {
+    let flows;
+    try {
+      flows = await bridge.flows();
+    } catch (err) {
+      if (err instanceof BridgeUnavailableError) throw new ApiError('bridge_unavailable', `bridge "${bridge.descriptor.id}" cannot be reached: ${err.message}`);
+      throw err;
+    }
+    if (flowID === undefined) {
+      const first = flows[0];
+      if (!first) throw new ApiError('bridge_unavailable', `bridge "${bridge.descriptor.id}" offers no login flow right now`);
+      return first.id;
+    }
+    if (!flows.some((f) => f.id === flowID)) {
+      throw new ApiError('unknown_flow', `flow "${flowID}" is not one of bridge "${bridge.descriptor.id}"'s flows`, { flows: flows.map((f) => f.id) });
+    }
+    return flowID;
+  }
+
+  // ---- transitions -----------------------------------------------------------------------
+
+  /** Apply what the bridge answered; starts the background wait for a display step. */
+  private applyOutcome(live: LiveSession, bridge: Bridge, outcome: StepOutcome, answered: string | undefined): Session {
+    const now = this.clock.now();
+    const before = live.session;
+    let next: Session;
+    if (outcome.kind === 'step') {
+      next = machine.stepShown(before, outcome.step, now, answered);
+    } else if (outcome.kind === 'complete') {
+      if (isFinished(before)) return before;
+      const { account, login } = this.opts.logins.completed(bridge, outcome.login, before.loginID);
+      const step: CompleteStep = { type: 'complete', ...(outcome.login.instructions ? { instructions: outcome.login.instructions } : {}), account, login };
+      next = machine.completed(before, step, now, answered);
+    } else {
+      next = machine.failed(before, outcome.error, now, answered);
+    }
+    this.commit(live, next);
+    if (outcome.kind === 'step' && outcome.step.type === 'display_and_wait' && !isFinished(next)) this.waitInBackground(live, bridge);
+    return next;
+  }
+
+  /** Record a new state: memory, disk, watchers; release resources on a terminal state. */
+  private commit(live: LiveSession, next: Session): void {
+    if (next === live.session) return;
+    const wasActive = !isFinished(live.session);
+    live.update(next);
+    if (wasActive && isFinished(next)) {
+      this.activeCount--;
+      live.release();
+      live.timer?.cancel();
+      live.timer = this.clock.setTimeout(() => this.forget(live), this.limits.retentionMs);
+    }
+    this.persist(live);
+  }
+
+  private persist(live: LiveSession): void {
+    try {
+      this.opts.store.save(live.session, isFinished(live.session) ? undefined : live.process?.resumeState?.());
+    } catch (err) {
+      this.opts.onError?.(err, 'saving a login session');
+    }
+  }
+
+  /** Keep waiting on the bridge while a display step is shown, whether or not anyone watches. */
+  private waitInBackground(live: LiveSession, bridge: Bridge): void {
+    const process = live.process;
+    if (!process || live.abort) return;
+    const abort = new AbortController();
+    live.abort = abort;
+    const showsDisplay = (): boolean => !isFinished(live.session) && live.session.step?.type === 'display_and_wait';
+    const loop = async (): Promise<void> => {
+      try {
+        while (!abort.signal.aborted && showsDisplay()) {
+          let outcome: StepOutcome;
+          try {
+            outcome = await process.wait(abort.signal);
+          } catch (err) {
+            if (abort.signal.aborted) return;
+            outcome = { kind: 'failed', error: bridgeFailure(err) };
+          }
+          if (abort.signal.aborted) return;
+          this.applyOutcome(live, bridge, outcome, undefined);
+        }
+      } finally {
+        if (live.abort === abort) live.abort = undefined;
+      }
+    };
+    loop().catch((err: unknown) => this.opts.onError?.(err, 'waiting on a bridge'));
+  }
+
+  private expire(live: LiveSession): void {
+    if (isFinished(live.session)) return;
+    const process = live.process;
+    this.commit(live, machine.expiredIfDue(live.session, Math.max(this.clock.now(), live.session.expiresAt)));
+    void process?.cancel().catch((err: unknown) => this.opts.onError?.(err, 'cancelling an expired login'));
+  }
+
+  private forget(live: LiveSession): void {
+    live.timer?.cancel();
+    if (this.live.get(live.session.id) === live) this.live.delete(live.session.id);
+    if (!isFinished(live.session)) this.activeCount--;
+    live.release();
+  }
+
+  // ---- submit ----------------------------------------------------------------------------
+
+  async submit(bridgeID: string, id: string, req: SubmitRequest): Promise<string> {
+    const live = this.find(bridgeID, id);
+    const key = req.idempotencyKey;
+    if (key !== undefined) {
+      const known = live.replies.get(key);
+      if (known !== undefined) return known;
+    }
+    const decision = machine.decideSubmit(live.session, req);
+    switch (decision.kind) {
+      case 'replay':
+        return live.json;
+      case 'error':
+        throw decision.error;
+      case 'wait':
+        return this.longPoll(live, req.waitMs ?? this.limits.longPollMs, req.signal);
+      case 'run': {
+        let reply: Promise<string>;
+        if (live.running && live.running.stepID === req.stepID) {
+          reply = live.running.reply;
+        } else {
+          reply = this.execute(live, req.stepID, decision.input);
+        }
+        if (key !== undefined) {
+          live.replies.set(key, reply);
+          void reply.then(
+            (json) => {
+              live.replies.set(key, json);
+              try {
+                this.opts.store.saveReply(live.session.id, key, json);
+              } catch (err) {
+                this.opts.onError?.(err, 'saving an idempotent reply');
+              }
+            },
+            () => live.replies.delete(key),
+          );
+        }
+        return reply;
+      }
+    }
+  }
+
+  private execute(live: LiveSession, stepID: string, input: Record<string, string>): Promise<string> {
+    const bridge = this.opts.bridges.get(live.session.bridgeID);
+    const process = live.process;
+    const run = async (): Promise<string> => {
+      let outcome: StepOutcome;
+      if (!process) {
+        outcome = { kind: 'failed', error: machine.INTERRUPTED_ERROR };
+      } else {
+        try {
+          outcome = await process.submit(input);
+        } catch (err) {
+          outcome = { kind: 'failed', error: bridgeFailure(err) };
+        }
+      }
+      this.applyOutcome(live, bridge, outcome, stepID);
+      return live.json;
+    };
+    const reply = run().finally(() => {
+      if (live.running?.reply === reply) live.running = undefined;
+    });
+    live.running = { stepID, reply };
+    return reply;
+  }
+
+  /** Answer when the session changes, or after `waitMs` with it unchanged. */
+  private longPoll(live: LiveSession, waitMs: number, signal?: AbortSignal): Promise<string> {
+    if (waitMs <= 0 || isFinished(live.session)) return Promise.resolve(live.json);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        stop();
+        timer.cancel();
+        signal?.removeEventListener('abort', done);
+        resolve(live.json);
+      };
+      const stop = live.watch(done);
+      const timer = this.clock.setTimeout(done, waitMs);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  // ---- cancel ----------------------------------------------------------------------------
+
+  cancel(bridgeID: string, id: string): { bridgeID: string; loginSessionID: string; status: 'cancelled' } {
+    const live = this.find(bridgeID, id);
+    const result = machine.cancelled(live.session, this.clock.now());
+    if (result instanceof ApiError) throw result;
+    const process = live.process;
+    this.commit(live, result);
+    void process?.cancel().catch((err: unknown) => this.opts.onError?.(err, 'cancelling a login'));
+    return { bridgeID, loginSessionID: id, status: 'cancelled' };
+  }
+
+  // ---- restart and shutdown --------------------------------------------------------------
+
+  /**
+   * Load stored sessions after a start: finished ones stay readable for their retention;
+   * unfinished ones are resumed where the bridge can, else failed `session_interrupted`.
+   */
+  async restore(): Promise<{ resumed: number; interrupted: number }> {
+    const now = this.clock.now();
+    this.opts.store.deleteFinishedBefore(now - this.limits.retentionMs);
+    const replies = this.opts.store.loadReplies();
+    let resumed = 0;
+    let interrupted = 0;
+    for (const { session, bridgeState } of this.opts.store.loadAll()) {
+      const live = new LiveSession(session);
+      const stored = replies.get(session.id);
+      if (stored) live.replies = new Map(stored);
+      this.live.set(session.id, live);
+      if (isFinished(session)) {
+        live.timer = this.clock.setTimeout(() => this.forget(live), session.finishedAt! + this.limits.retentionMs - now);
+        continue;
+      }
+      this.activeCount++;
+      if (now >= session.expiresAt) {
+        this.commit(live, machine.expiredIfDue(session, now));
+        continue;
+      }
+      const bridge = this.opts.bridges.find(session.bridgeID);
+      const step = session.step;
+      let process: LoginProcess | undefined;
+      if (bridge?.resumeLogin && bridgeState !== undefined && step && step.type !== 'complete') {
+        try {
+          process = await bridge.resumeLogin(bridgeState, step);
+        } catch (err) {
+          this.opts.onError?.(err, 'resuming a login session');
+        }
+      }
+      if (!process || !bridge) {
+        interrupted++;
+        this.commit(live, machine.failed(session, machine.INTERRUPTED_ERROR, now));
+        continue;
+      }
+      resumed++;
+      live.process = process;
+      live.timer = this.clock.setTimeout(() => this.expire(live), session.expiresAt - now);
+      if (step?.type === 'display_and_wait') this.waitInBackground(live, bridge);
+    }
+    return { resumed, interrupted };
+  }
+
+  /**
+   * Stop: end every background wait and timer and release every watcher. Unfinished sessions
+   * stay stored as they are, so that the next start resumes or interrupts them.
+   */
+  close(): void {
+    this.closed = true;
+    for (const a of this.starts) a.abort();
+    for (const live of this.live.values()) {
+      live.timer?.cancel();
+      live.abort?.abort();
+      live.abort = undefined;
+      live.end();
+    }
+    this.live.clear();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * A bridge for tests that need control over timing: each submit waits until the test opens
+ * the gate, and counts how often the bridge saw input.
+ */
+import type { Bridge, BridgeDescriptor, LoginProcess, StepOutcome } from '../../src/bridges/types.ts';
+
+export class GatedBridge implements Bridge {
+  readonly descriptor: BridgeDescriptor;
+  submits = 0;
+  cancels = 0;
+  private gates: (() => void)[] = [];
+  healthy = true;
+
+  constructor(overrides: Partial<BridgeDescriptor> = {}) {
+    this.descriptor = {
+      id: 'gated',
+      type: 'gated',
+      displayName: 'Gated',
+      provider: 'local',
+      supportsMultipleAccounts: true,
+      enabled: true,
+      removeScopes: ['all-devices'],
+      ...overrides,
+    };
+  }
+
+  /** Let every waiting submit finish. */
+  open(): void {
+    for (const g of this.gates.splice(0)) g();
+  }
+
+  get waiting(): number {
+    return this.gates.length;
+  }
+
+  async health() {
+    return { reachable: this.healthy };
+  }
+  async flows() {
+    return [{ id: 'one', name: 'One step' }];
+  }
+  async capabilities() {
+    return { group_creation: {}, resolve_identifier: { any_phone: false, contact_list: false, create_dm: false, lookup_email: false, lookup_phone: false, lookup_username: false, search: false } };
+  }
+  async liveLogins() {
+    return undefined;
+  }
+  async startLogin(): Promise<{ process: LoginProcess; first: StepOutcome }> {
+    const process: LoginProcess = {
+      submit: async (input) => {
+        this.submits++;
+        await new Promise<void>((resolve) => this.gates.push(resolve));
+        return { kind: 'complete', login: { loginID: `u-${input.name}`, user: { id: `u-${input.name}`, username: input.name }, status: 'connected' } };
+      },
+      wait: () => Promise.reject(new Error('nothing to wait for')),
+      cancel: async () => {
+        this.cancels++;
+      },
+    };
+    return { process, first: { kind: 'step', step: { type: 'user_input', stepID: 'gated.name', fields: [{ id: 'name', type: 'text' }] } } };
+  }
+  async logout() {}
+}
+
+/** Resolve once `cond()` holds, checking after each turn of the event loop (bounded). */
+export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (cond()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
