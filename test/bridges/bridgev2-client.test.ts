@@ -94,7 +94,7 @@ test('an aborted call rejects with the signal reason, not a provisioning error',
   await assert.rejects(client.whoami({ signal: controller.signal }), { name: 'AbortError' });
 });
 
-test('a 200 answer that is not a JSON object is a ProvisioningError', async (t) => {
+test('a 200 answer that is not a JSON object is a ProvisioningError', async () => {
   const client = new ProvisioningClient({
     baseURL: 'http://127.0.0.1:1/_matrix/provision',
     sharedSecret: 'x'.repeat(32),

@@ -12,6 +12,7 @@ import type { ProvisioningClient } from './client.ts';
 import { ProvisioningHTTPError, ProvisioningTimeoutError, isUnreachable } from './errors.ts';
 import { loginErrorFromHTTP } from './map-error.ts';
 import { mapEnvelope } from './map-step.ts';
+import { withQRImage } from './qr-image.ts';
 import { anySignal, sleep } from './signals.ts';
 import type { WireStepEnvelope } from './wire.ts';
 
@@ -94,9 +95,10 @@ export class Bridgev2LoginProcess implements LoginProcess {
     this.#resumed = false;
     const mapped = mapEnvelope(envelope);
     if (mapped.kind === 'step') {
+      const step = await withQRImage(mapped.step);
       this.#envelope = envelope;
-      this.#step = mapped.step;
-      return { kind: 'step', step: mapped.step };
+      this.#step = step;
+      return { kind: 'step', step };
     }
     if (mapped.kind === 'complete') {
       const login = await this.#ctx.describeLogin(mapped.loginID, mapped.instructions);
