@@ -61,6 +61,26 @@ test('a dropped long-poll is re-attached with the same txn_id and joins the runn
   assert.equal(countLogs(logs, 'sending the step again'), 1);
 });
 
+test('a bridge that replays the shown step instead of joining its wait is polled again, gently', async (t) => {
+  const { fake, clock, start, logs } = await setupBridgev2(t, { literalReplay: true });
+  const { process, processID } = await start('qr');
+  const first = process.wait(new AbortController().signal);
+  await fake.waitForPoll(processID);
+  fake.refreshDisplay(processID); // now the previous step has the same step id as the shown one
+  assert.equal((await first).kind, 'step');
+  const waiting = process.wait(new AbortController().signal);
+  await fake.waitForPoll(processID);
+  fake.dropPolls(processID);
+  await waitUntil(() => countLogs(logs, 'already shown') === 1, 'the replayed answer');
+  assert.equal(clock.pendingTimers > 0, true);
+  fake.scanQR(processID, { username: 'replayed' });
+  clock.advance(1_000);
+  const done = await waiting;
+  assert.equal(done.kind, 'complete'); // the process is gone by then: found in the login list
+  assert.equal(done.login.loginID, 'replayed');
+  assert.equal(fake.executions(processID), 2);
+});
+
 test('a bridge dying mid-login: bounded re-attach attempts with backoff, then failed bridge_unavailable', async (t) => {
   const { fake, clock, start, logs } = await setupBridgev2(t);
   const { process, processID } = await start('qr');

@@ -41,6 +41,11 @@ export interface FakeBridgev2Options {
   maxLogins?: number;
   /** Bridge `permissions`: MXID, domain or `*` → level. Default `{'*': 'relay', 'example.com': 'user'}`. */
   permissions?: Record<string, PermissionLevel>;
+  /**
+   * Answer a re-attach to a running step with the current step at once when the previous step
+   * had the same id (the literal reading of notes §6.2 step 3), instead of joining the wait (§12).
+   */
+  literalReplay?: boolean;
   /** `provisioning.fail_on_webauthn`. */
   failOnWebauthn?: boolean;
   /** Also list the flows that yield unsupported steps (`webauthn`, `request-body-cookie`). */
@@ -98,6 +103,7 @@ export class FakeBridgev2 {
     this.logins = new FakeLogins({ autoConnect: options.autoConnect ?? false, now: () => clock.now() });
     this.manager = new StepManager({
       legacy: this.legacy,
+      literalReplay: options.literalReplay ?? false,
       failOnWebauthn: options.failOnWebauthn ?? false,
       maxLogins: options.maxLogins ?? 0,
       clock,

@@ -154,6 +154,7 @@ export class Bridgev2LoginProcess implements LoginProcess {
         if ('outcome' in result) return result.outcome;
         if (sent.txn_id !== undefined && result.envelope.txn_id === sent.txn_id && result.envelope.type === sent.type) {
           // The bridge replayed the step we are showing instead of joining its wait: poll again, gently.
+          this.#log('the bridge answered with the step already shown, polling again', { delay: UNCHANGED_POLL_DELAY_MS });
           await sleep(this.#ctx.clock, UNCHANGED_POLL_DELAY_MS, linked.signal);
           continue;
         }

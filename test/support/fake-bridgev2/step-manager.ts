@@ -52,6 +52,8 @@ export interface FakeProcess {
 
 export interface StepManagerOptions {
   legacy: boolean;
+  /** Apply §6.2 step 3 literally: a re-attach to a running step whose previous step had the same id is a replay. */
+  literalReplay?: boolean;
   failOnWebauthn: boolean;
   maxLogins: number;
   clock: Clock;
@@ -129,7 +131,7 @@ export class StepManager {
     if (proc.err) return { err: proc.err };
     // 3. Replay: the previous step again (by txn_id, or by step id while the next one runs).
     //    The same txn as `next` is a re-attach and joins below instead (notes §12).
-    const reattach = txnID !== undefined && txnID === proc.next.txn_id;
+    const reattach = !this.options.literalReplay && txnID !== undefined && txnID === proc.next.txn_id;
     if (proc.prev && ((txnID !== undefined && proc.prev.txn_id === txnID) || (proc.started && !reattach && proc.prev.step_id === stepID))) {
       return { ok: proc.next };
     }
