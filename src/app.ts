@@ -19,6 +19,8 @@ import type { Bridge } from './bridges/types.ts';
 import { LoginService } from './logins/service.ts';
 import { SessionService } from './sessions/service.ts';
 import { sessionRoutes } from './sessions/routes.ts';
+import { eventRoutes } from './sessions/events.ts';
+import { demoPages } from './bridges/demo/pages.ts';
 import { bridgeRoutes } from './routes/bridges.ts';
 import { infoRoutes } from './routes/info.ts';
 import { Authenticator, type AuthLimits } from './http/auth.ts';
@@ -28,6 +30,7 @@ import { registerErrorHandling } from './http/error-handler.ts';
 import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Provider, ProvisioningCapabilities, User } from './schemas/common.ts';
 import { LoginSession, LoginStep } from './schemas/login-session.ts';
 import { APP_VERSION } from './version.ts';
+import { webRoutes } from './web/plugin.ts';
 
 /** What the app needs from outside; everything has a production default but the config. */
 export interface AppDeps {
@@ -115,7 +118,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const loginStore = new LoginStore(db);
   const sessionStore = new SessionStore(db);
   const bridgeList: Bridge[] = [];
-  if (config.demo.enabled) bridgeList.push(new DemoBridge({ clock, logins: loginStore, baseURL }));
+  const demo = config.demo.enabled
+    ? new DemoBridge({ clock, logins: loginStore, db, baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes })
+    : undefined;
+  if (demo) bridgeList.push(demo);
   bridgeList.push(...(deps.externalBridges?.({ clock, config }) ?? []), ...(deps.bridges ?? []));
   const bridges = new BridgeRegistry(bridgeList);
   const logins = new LoginService(loginStore, bridges, clock);
@@ -192,11 +198,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   infoRoutes(server, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
   bridgeRoutes(server, bridges, logins);
   sessionRoutes(server, sessions, config.sessions.longPollSeconds * 1000);
+  eventRoutes(server, sessions, clock);
+  if (demo) await server.register(demoPages, { demo, now: () => clock.now() });
   let openapi: string | undefined;
   server.get('/v1/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
     openapi ??= JSON.stringify(server.swagger());
     return reply.type('application/json; charset=utf-8').send(openapi);
   });
+  await server.register(webRoutes);
 
   server.addHook('onListen', async () => {
     const address = server.server.address();

@@ -7,20 +7,31 @@ import type { Clock } from '../../clock.ts';
 import type { LoginStore } from '../../store/logins.ts';
 import type { Bridge, BridgeDescriptor, LoginFlow, LoginProcess, ProvisioningCapabilities, StartLoginOptions, StepOutcome } from '../types.ts';
 import { UnknownLoginError } from '../types.ts';
+import type { Db } from '../../store/db.ts';
 import { PasswordProcess, passwordStep } from './password.ts';
+import { CodeProcess, QrProcess } from './display.ts';
+import { CookieProcess, DemoCookies, cookiesStep } from './cookies.ts';
+import { Pairings } from './pairings.ts';
 
 export const DEMO_BRIDGE_ID = 'demo';
 
 export interface DemoBridgeOptions {
   clock: Clock;
   logins: LoginStore;
+  db: Db;
   /** The server's own base URL (known once it listens), for the QR and sign-in URLs. */
   baseURL: () => string;
+  /** How often a QR code is replaced, and how many are shown before the login times out. */
+  qrRefreshMs: number;
+  maxQRCodes: number;
 }
 
 export const DEMO_FLOWS: readonly LoginFlow[] = [
   { id: 'password', name: 'Password', description: 'Sign in with a username and password.' },
   { id: 'password-2fa', name: 'Password and code', description: 'Sign in with a password, then a two-factor code.' },
+  { id: 'qr', name: 'QR code', description: 'Scan a QR code with the Demo Chat phone app.' },
+  { id: 'code', name: 'Pairing code', description: 'Type a pairing code on the link page.' },
+  { id: 'cookies', name: 'Sign-in page', description: 'Sign in on a web page and hand over its session cookie.' },
 ];
 
 const CAPABILITIES: ProvisioningCapabilities = {
@@ -48,7 +59,14 @@ export class DemoBridge implements Bridge {
     removeScopes: ['current-device', 'all-devices'],
   };
 
-  constructor(private readonly opts: DemoBridgeOptions) {}
+  /** Scan tokens and pairing codes the `/demo/*` pages can complete. */
+  readonly pairings = new Pairings();
+  /** Session cookies issued by `/demo/sign-in`. */
+  readonly cookies: DemoCookies;
+
+  constructor(private readonly opts: DemoBridgeOptions) {
+    this.cookies = new DemoCookies(opts.db);
+  }
 
   async health() {
     return { reachable: true };
@@ -78,6 +96,20 @@ export class DemoBridge implements Bridge {
       case 'password':
       case 'password-2fa':
         return { process: new PasswordProcess(options.flowID === 'password-2fa'), first: { kind: 'step', step: passwordStep(username) } };
+      case 'qr':
+        return QrProcess.start({
+          clock: this.opts.clock,
+          pairings: this.pairings,
+          baseURL: this.opts.baseURL,
+          refreshMs: this.opts.qrRefreshMs,
+          maxCodes: this.opts.maxQRCodes,
+        });
+      case 'code': {
+        const process = new CodeProcess(this.pairings, this.opts.baseURL);
+        return { process, first: process.first };
+      }
+      case 'cookies':
+        return { process: new CookieProcess(this.cookies, () => this.opts.clock.now()), first: { kind: 'step', step: cookiesStep(this.opts.baseURL()) } };
       default:
         return { process: new PasswordProcess(false), first: { kind: 'failed', error: { code: 'bridge_error', message: `unknown flow "${options.flowID}"` } } };
     }

@@ -1,0 +1,72 @@
+/**
+ * The demo bridge's `cookies` flow (`api.md` §7): the page `/demo/sign-in` issues a
+ * `demo_session` cookie; submitting its value completes the login. Issued values are kept only
+ * as hashes, and each works once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../store/db.ts';
+import type { CookiesStep, LoginProcess, StepInput, StepOutcome } from '../types.ts';
+import { demoLogin } from './identity.ts';
+
+export const DEMO_COOKIE = 'demo_session';
+
+const hash = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/** Cookie values issued by the sign-in page (hashed at rest, one use each, 1 hour). */
+export class DemoCookies {
+  private readonly insert;
+  private readonly take;
+  private readonly purge;
+
+  constructor(db: Db) {
+    this.insert = db.prepare('INSERT INTO demo_cookies (value_hash, username, created_at) VALUES (?, ?, ?)');
+    this.take = db.prepare<[string, number], { username: string }>('DELETE FROM demo_cookies WHERE value_hash = ? AND created_at >= ? RETURNING username');
+    this.purge = db.prepare('DELETE FROM demo_cookies WHERE created_at < ?');
+  }
+
+  /** Issue a new cookie value for `username`. */
+  issue(username: string, now: number): string {
+    const value = randomBytes(24).toString('base64url');
+    this.purge.run(now - 3_600_000);
+    this.insert.run(hash(value), username, now);
+    return value;
+  }
+
+  /** The username a value was issued for (using it up), or undefined. */
+  redeem(value: string, now: number): string | undefined {
+    return this.take.get(hash(value), now - 3_600_000)?.username;
+  }
+}
+
+export function cookiesStep(baseURL: string): CookiesStep {
+  return {
+    type: 'cookies',
+    stepID: 'demo.cookies',
+    url: `${baseURL}/demo/sign-in`,
+    instructions: `Sign in on the page, then submit the value of its "${DEMO_COOKIE}" cookie.`,
+    fields: [{ id: 'session', name: DEMO_COOKIE, type: 'cookie' }],
+    expectedFinalURLRegex: '/demo/signed-in',
+    extractJS: `(async () => ({ session: (document.cookie.split('; ').find((c) => c.startsWith('${DEMO_COOKIE}=')) || '').slice(${DEMO_COOKIE.length + 1}) }))()`,
+  };
+}
+
+export class CookieProcess implements LoginProcess {
+  constructor(
+    private readonly cookies: DemoCookies,
+    private readonly now: () => number,
+  ) {}
+
+  async submit(input: StepInput): Promise<StepOutcome> {
+    const username = this.cookies.redeem(input.session ?? '', this.now());
+    if (username === undefined) {
+      return { kind: 'failed', error: { code: 'invalid_credentials', message: 'That session cookie was not issued by the sign-in page (or was already used).' } };
+    }
+    return { kind: 'complete', login: demoLogin(username) };
+  }
+
+  wait(): Promise<StepOutcome> {
+    return Promise.reject(new Error('a cookie login has nothing to wait for'));
+  }
+
+  async cancel(): Promise<void> {}
+}

@@ -1,0 +1,63 @@
+/**
+ * `GET …/login-sessions/{id}/events` (`api.md` §6): the session at once as `event: session`,
+ * then again on every change, a keep-alive comment every 15 s, closed after a terminal state
+ * (or when the server stops).
+ */
+import { Type } from 'typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Clock, TimerHandle } from '../clock.ts';
+import { PathID, errorResponses } from '../schemas/common.ts';
+import { isFinished } from './model.ts';
+import type { SessionService } from './service.ts';
+
+export const KEEP_ALIVE_MS = 15_000;
+
+export function eventRoutes(app: FastifyInstance, sessions: SessionService, clock: Clock): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/v1/bridges/:bridgeID/login-sessions/:loginSessionID/events',
+    {
+      schema: {
+        operationId: 'streamLoginSessionEvents',
+        summary: 'Stream a login session\'s changes (server-sent events)',
+        description: 'Sends `event: session` with the full LoginSession at once and on every change; closes after a terminal state.',
+        tags: ['Login sessions'],
+        params: Type.Object({ bridgeID: PathID, loginSessionID: PathID }),
+        response: { 200: { content: { 'text/event-stream': { schema: Type.String() } } }, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const live = sessions.watchable(request.params.bridgeID, request.params.loginSessionID);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': request.id,
+      });
+      let keepAlive: TimerHandle | undefined;
+      let stop = (): void => {};
+      const close = (): void => {
+        stop();
+        keepAlive?.cancel();
+        if (!res.writableEnded) res.end();
+      };
+      const ping = (): void => {
+        if (res.writableEnded) return;
+        res.write(': keep-alive\n\n');
+        keepAlive = clock.setTimeout(ping, KEEP_ALIVE_MS);
+      };
+      const send = (): void => {
+        if (res.writableEnded) return;
+        res.write(`event: session\ndata: ${live.json}\n\n`);
+        if (isFinished(live.session) || live.ended) close();
+      };
+      stop = live.watch(send);
+      res.once('close', close);
+      send();
+      if (!res.writableEnded) keepAlive = clock.setTimeout(ping, KEEP_ALIVE_MS);
+    },
+  );
+}
