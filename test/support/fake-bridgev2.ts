@@ -24,6 +24,7 @@ import { DUMMY_FLOWS, EXTRA_FLOWS, type Credentials, type FakeFlow } from './fak
 import { errors, type RespError } from './fake-bridgev2/resp-error.ts';
 import { FakeLogins, type FakeBridgeState, type FakeUserLogin } from './fake-bridgev2/state.ts';
 import { StepManager, xid, type Result } from './fake-bridgev2/step-manager.ts';
+import { defaultCapabilities, isJSON, matchRoute, parseStringMap, readBody, requestSignal } from './fake-bridgev2/http-util.ts';
 
 export { RespError } from './fake-bridgev2/resp-error.ts';
 export type { FakeUserLogin, FakeBridgeState } from './fake-bridgev2/state.ts';
@@ -385,76 +386,4 @@ export class FakeBridgev2 {
     res.writeHead(status, { 'content-type': 'application/json', 'request-id': xid(), ...CORS_HEADERS });
     res.end(JSON.stringify(body));
   }
-}
-
-type RouteName = 'whoami' | 'flows' | 'logins' | 'capabilities' | 'start' | 'step' | 'cancel' | 'logout';
-
-function matchRoute(parts: string[]): { name: RouteName; method: string; args: string[] } | undefined {
-  const [v3, a, b, ...rest] = parts;
-  if (v3 !== 'v3' || a === undefined) return undefined;
-  if (b === undefined) {
-    if (a === 'whoami') return { name: 'whoami', method: 'GET', args: [] };
-    if (a === 'logins') return { name: 'logins', method: 'GET', args: [] };
-    if (a === 'capabilities') return { name: 'capabilities', method: 'GET', args: [] };
-    return undefined;
-  }
-  if (a === 'logout' && rest.length === 0) return { name: 'logout', method: 'POST', args: [b] };
-  if (a !== 'login') return undefined;
-  if (b === 'flows' && rest.length === 0) return { name: 'flows', method: 'GET', args: [] };
-  if (b === 'start' && rest.length === 1) return { name: 'start', method: 'POST', args: rest };
-  if (b === 'cancel' && rest.length === 1) return { name: 'cancel', method: 'POST', args: rest };
-  if (b === 'step' && rest.length === 3) return { name: 'step', method: 'POST', args: rest };
-  return undefined;
-}
-
-/** Aborted when the client goes away before its answer was sent (Go's request context). */
-function requestSignal(res: ServerResponse): AbortSignal {
-  const ctrl = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) ctrl.abort(new Error('context canceled'));
-  });
-  return ctrl.signal;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** Go's `json.Decode(&map[string]string)`: an object of strings, nothing else. */
-function parseStringMap(body: string): Record<string, string> | undefined {
-  if (!isJSON(body)) return undefined;
-  const value: unknown = JSON.parse(body);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const entries = Object.entries(value);
-  if (!entries.every(([, v]) => typeof v === 'string')) return undefined;
-  return Object.fromEntries(entries) as Record<string, string>;
-}
-
-function isJSON(body: string): boolean {
-  try {
-    JSON.parse(body);
-    return body.trim() !== '';
-  } catch {
-    return false;
-  }
-}
-
-function defaultCapabilities(): Record<string, unknown> {
-  return {
-    resolve_identifier: {
-      create_dm: false,
-      lookup_phone: false,
-      lookup_email: false,
-      lookup_username: false,
-      any_phone: false,
-      contact_list: false,
-      search: false,
-    },
-    group_creation: null,
-  };
 }
