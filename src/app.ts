@@ -23,8 +23,8 @@ import { eventRoutes } from './sessions/events.ts';
 import { demoPages } from './bridges/demo/pages.ts';
 import { bridgeRoutes } from './routes/bridges.ts';
 import { infoRoutes } from './routes/info.ts';
-import { Authenticator, type AuthLimits } from './http/auth.ts';
-import { makeHostCheck } from './http/host-check.ts';
+import { Authenticator, needsToken, type AuthLimits } from './http/auth.ts';
+import { makeHostCheck, targetAuthority } from './http/host-check.ts';
 import { ApiError } from './http/errors.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Provider, ProvisioningCapabilities, User } from './schemas/common.ts';
@@ -158,7 +158,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const corsOrigins = new Set(config.corsOrigins);
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (!isAllowedHost(request.headers.host)) {
+    const authority = targetAuthority(request.url);
+    if (!isAllowedHost(request.headers.host) || (authority !== undefined && !isAllowedHost(authority))) {
       throw new ApiError('forbidden_host', 'this server only answers requests addressed to a loopback or configured host name');
     }
     const origin = request.headers.origin;
@@ -172,9 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         return reply.code(204).send();
       }
     }
-    const url = request.url;
-    if (!url.startsWith('/v1/') || url === '/v1/info' || url.startsWith('/v1/info?') || url.startsWith('/v1/openapi.json')) return;
-    auth.check(request.headers.authorization, request.ip);
+    if (needsToken(request.routeOptions.url, request.url)) auth.check(request.headers.authorization, request.ip);
   });
 
   await server.register(swagger, {

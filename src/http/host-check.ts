@@ -24,3 +24,14 @@ export function makeHostCheck(allowed: readonly string[]): (host: string | undef
     return LOOPBACK.has(name) || extra.has(name);
   };
 }
+
+/**
+ * The authority of an absolute-form request target (`GET http://host:port/path`), which HTTP
+ * says overrides the Host header; undefined for the usual origin-form (`/path`).
+ */
+export function targetAuthority(url: string): string | undefined {
+  if (url.startsWith('/')) return undefined;
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url);
+  // Anything else that is not a path (`*`, `v1/x`) has no authority a browser could have chosen.
+  return m ? m[1]!.slice(m[1]!.lastIndexOf('@') + 1) : undefined;
+}
