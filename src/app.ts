@@ -25,6 +25,7 @@ import { bridgeRoutes } from './routes/bridges.ts';
 import { infoRoutes } from './routes/info.ts';
 import { Authenticator, needsToken, type AuthLimits } from './http/auth.ts';
 import { makeHostCheck, targetAuthority } from './http/host-check.ts';
+import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.ts';
 import { ApiError } from './http/errors.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Provider, ProvisioningCapabilities, User } from './schemas/common.ts';
@@ -105,6 +106,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestTimeout: 60_000,
     connectionTimeout: 0,
     keepAliveTimeout: 10_000,
+    http: {
+      // A request without Host reaches the host check, which refuses it in the error shape.
+      requireHostHeader: false,
+    },
+    // Malformed HTTP and undecodable URLs answer in the contract's error shape.
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
     routerOptions: {
