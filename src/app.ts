@@ -26,6 +26,7 @@ import { infoRoutes } from './routes/info.ts';
 import { Authenticator, needsToken, type AuthLimits } from './http/auth.ts';
 import { makeHostCheck, targetAuthority } from './http/host-check.ts';
 import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.ts';
+import { checkRepeatedHeaders } from './http/headers.ts';
 import { ApiError } from './http/errors.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Provider, ProvisioningCapabilities, User } from './schemas/common.ts';
@@ -166,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const corsOrigins = new Set(config.corsOrigins);
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    checkRepeatedHeaders(request.raw.rawHeaders);
     const authority = targetAuthority(request.url);
     if (!isAllowedHost(request.headers.host) || (authority !== undefined && !isAllowedHost(authority))) {
       throw new ApiError('forbidden_host', 'this server only answers requests addressed to a loopback or configured host name');
