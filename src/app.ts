@@ -46,7 +46,23 @@ export interface AppDeps {
   /** Fastify logger options; defaults to pino at the config's level with redaction. */
   logger?: FastifyServerOptions['logger'];
   authLimits?: AuthLimits;
+  /** How long the server waits on a client; {@link DEFAULT_HTTP_TIMEOUTS} by default. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
+
+/** Bounds on slow or idle clients, in milliseconds. */
+export interface HttpTimeouts {
+  /** The request line and headers must arrive within this, from the connection's first byte. */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestMs: number;
+  /** A connection idle between requests is closed after this. */
+  keepAliveMs: number;
+  /** How often the first two are checked (Node's `connectionsCheckingInterval`). */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({ headersMs: 30_000, requestMs: 60_000, keepAliveMs: 10_000, checkIntervalMs: 5_000 });
 
 export interface App {
   server: FastifyInstance;
@@ -89,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const ownsDb = deps.db === undefined;
   let listening: { baseURL: string; hostname: string; port: number } | undefined;
   const baseURL = (): string => listening?.baseURL ?? `http://${config.host}:${config.port}`;
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts };
 
   const server = Fastify({
     logger: deps.logger ?? {
@@ -103,11 +120,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: 64 * 1024,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    // Idle and half-sent requests are closed after bounded times.
-    requestTimeout: 60_000,
+    // Idle connections and half-sent requests are closed after bounded times. No socket
+    // inactivity timeout: long-polls and event streams are quiet for long stretches.
+    requestTimeout: timeouts.requestMs,
     connectionTimeout: 0,
-    keepAliveTimeout: 10_000,
+    keepAliveTimeout: timeouts.keepAliveMs,
     http: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
       // A request without Host reaches the host check, which refuses it in the error shape.
       requireHostHeader: false,
     },

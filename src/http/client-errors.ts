@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.ts';
@@ -34,7 +35,10 @@ export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoExcep
   this.log.debug({ code: err.code }, 'malformed request');
   const api = clientErrorToApiError(err.code);
   const body = JSON.stringify(api.toBody());
-  if (socket.writable) {
+  // A request can time out after its answer was sent (a 401 before the body finished
+  // arriving): then the connection is just closed, without a second answer after the first.
+  const answered = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket instanceof Socket && socket.bytesWritten > 0;
+  if (socket.writable && !answered) {
     socket.write(
       `HTTP/1.1 ${api.status} ${STATUS_CODES[api.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
