@@ -270,7 +270,15 @@ export class SessionService {
 
   private forget(live: LiveSession): void {
     live.timer?.cancel();
-    if (this.live.get(live.session.id) === live) this.live.delete(live.session.id);
+    if (this.live.get(live.session.id) === live) {
+      this.live.delete(live.session.id);
+      // Past its retention the row goes too, or the table would grow until the next restart.
+      try {
+        this.opts.store.delete(live.session.id);
+      } catch (err) {
+        this.opts.onError?.(err, 'deleting a forgotten login session');
+      }
+    }
     if (!isFinished(live.session)) this.activeCount--;
     live.release();
   }
