@@ -34,7 +34,7 @@ export default tseslint.config(
   },
   {
     files: ['src/web/public/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', sessionStorage: 'readonly', location: 'readonly', history: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', navigator: 'readonly', confirm: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', sessionStorage: 'readonly', location: 'readonly', history: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', navigator: 'readonly', confirm: 'readonly', crypto: 'readonly', TextDecoderStream: 'readonly', URLSearchParams: 'readonly', FormData: 'readonly' } },
   },
   {
     files: ['bin/**/*.js'],

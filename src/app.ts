@@ -32,6 +32,7 @@ import { registerErrorHandling } from './http/error-handler.ts';
 import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Provider, ProvisioningCapabilities, User } from './schemas/common.ts';
 import { LoginSession, LoginStep } from './schemas/login-session.ts';
 import { APP_VERSION } from './version.ts';
+import { webRoutes } from './web/plugin.ts';
 
 /** What the app needs from outside; everything has a production default but the config. */
 export interface AppDeps {
@@ -233,6 +234,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     openapi ??= JSON.stringify(server.swagger());
     return reply.type('application/json; charset=utf-8').send(openapi);
   });
+  await server.register(webRoutes);
 
   server.addHook('onListen', async () => {
     const address = server.server.address();

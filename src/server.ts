@@ -30,7 +30,12 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const app = await buildApp({ config, externalBridges: createBridgev2Bridges });
   const first = ensureFirstToken(app, config);
-  await app.server.listen({ host: config.host, port: config.port });
+  try {
+    await app.server.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
   const base = app.baseURL();
   const lines = [`bridge-login listening on ${base}`, `  data directory: ${config.dataDir}`];
   if (first.token !== undefined) {

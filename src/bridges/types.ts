@@ -57,6 +57,8 @@ export interface CookieField {
   domain?: string;
   optional?: boolean;
   pattern?: string;
+  /** [extension] for `header` fields: only headers of requests whose URL matches this regex. */
+  requestURLRegex?: string;
 }
 
 export interface Attachment {
@@ -86,6 +88,8 @@ export interface CookiesStep {
   userAgent?: string;
   expectedFinalURLRegex?: string;
   extractJS?: string;
+  /** [extension] load `url` and run `extractJS` in an invisible webview (bridgev2 `hidden`). */
+  hidden?: boolean;
 }
 
 export interface DisplayAndWaitStep {

@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { APP_VERSION } from '../version.ts';
+import { registerClientCommands } from './client/index.ts';
 import { serveCommand } from './serve.ts';
 import { tokenCommand } from './token.ts';
 
@@ -24,5 +25,6 @@ export function buildProgram(io: ProgramIO): Command {
   program.addCommand(serveCommand(io));
   program.addCommand(tokenCommand(io));
   // Client commands (connect, bridges, logins, accounts, remove) are registered here.
+  registerClientCommands(program);
   return program;
 }

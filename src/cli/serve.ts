@@ -24,7 +24,19 @@ export function serveCommand(io: ProgramIO): Command {
         }
         throw err;
       }
-      const running = await startServer(config, io.stdout);
+      let running;
+      try {
+        running = await startServer(config, io.stdout);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+          const why = e.code === 'EADDRINUSE' ? 'the address is already in use (is another server running?)' : e.message;
+          io.stderr.write(`bridge-login: cannot listen on ${config.host}:${config.port}: ${why}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        throw err;
+      }
       const stop = (signal: string): void => {
         io.stdout.write(`\n${signal}: stopping…\n`);
         running.close().then(

@@ -27,6 +27,7 @@ export const CookieField = Type.Object({
   domain: opt(str),
   optional: opt(Type.Boolean()),
   pattern: opt(str),
+  requestURLRegex: opt(str),
 });
 
 export const Display = Type.Union([
@@ -54,6 +55,7 @@ export const LoginStep = Type.Union(
       userAgent: opt(str),
       expectedFinalURLRegex: opt(str),
       extractJS: opt(str),
+      hidden: opt(Type.Boolean()),
     }),
     Type.Object({ type: Type.Literal('display_and_wait'), stepID: str, display: Display, instructions: opt(str) }),
     Type.Object({

@@ -64,6 +64,13 @@ export interface SubmitRequest {
 
 const MAX_KEYS_PER_SESSION = 100;
 
+/** The process of a login that failed to start: there is nothing to submit, wait on or cancel. */
+const FAILED_PROCESS: LoginProcess = {
+  submit: async () => ({ kind: 'failed', error: { code: 'bridge_error', message: 'This login failed to start.' } }),
+  wait: () => Promise.reject(new Error('this login failed to start')),
+  cancel: async () => {},
+};
+
 const randomID = (): string => randomBytes(16).toString('base64url');
 
 function bridgeFailure(err: unknown): LoginError {
@@ -151,7 +158,10 @@ export class SessionService {
       if (err instanceof BridgeUnavailableError) throw new ApiError('bridge_unavailable', `bridge "${bridgeID}" cannot be reached: ${err.message}`);
       if (err instanceof LoginLimitError) throw new ApiError('login_limit_reached', err.message);
       if (err instanceof UnknownLoginError) throw new ApiError('unknown_login', err.message);
-      throw err;
+      if (abort.signal.aborted) throw new ApiError('bridge_unavailable', 'the server is shutting down');
+      // Any other failure to start is a failed login, not an HTTP error (api.md §5).
+      this.opts.onError?.(err, `starting a login on bridge "${bridgeID}"`);
+      started = { process: FAILED_PROCESS, first: { kind: 'failed', error: bridgeFailure(err) } };
     } finally {
       this.starting--;
       this.starts.delete(abort);
@@ -176,8 +186,8 @@ export class SessionService {
     try {
       flows = await bridge.flows();
     } catch (err) {
-      if (err instanceof BridgeUnavailableError) throw new ApiError('bridge_unavailable', `bridge "${bridge.descriptor.id}" cannot be reached: ${err.message}`);
-      throw err;
+      if (!(err instanceof BridgeUnavailableError)) this.opts.onError?.(err, `listing the flows of bridge "${bridge.descriptor.id}"`);
+      throw new ApiError('bridge_unavailable', `bridge "${bridge.descriptor.id}" cannot be reached: ${(err as Error).message}`);
     }
     if (flowID === undefined) {
       const first = flows[0];

@@ -44,7 +44,7 @@ test('a body over 64 KiB is 413 payload_too_large', async () => {
 test('unknown routes and methods are 404 not_found in the error shape, with a request id', async () => {
   for (const [method, url] of [
     ['GET', '/v1/nope'],
-    ['GET', '/'],
+    ['GET', '/nope'],
     ['PUT', '/v1/bridges/demo'],
   ] as const) {
     const r = await s.api(method, url);

@@ -70,3 +70,21 @@ export async function until(cond: () => boolean, what = 'condition'): Promise<vo
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** A bridge whose calls fail in a chosen way. */
+export class BrokenBridge extends GatedBridge {
+  constructor(
+    id: string,
+    private readonly failure: { start?: Error; flows?: Error },
+  ) {
+    super({ id });
+  }
+  override async flows() {
+    if (this.failure.flows) throw this.failure.flows;
+    return super.flows();
+  }
+  override async startLogin() {
+    if (this.failure.start) throw this.failure.start;
+    return super.startLogin();
+  }
+}

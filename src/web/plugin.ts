@@ -1,0 +1,58 @@
+/**
+ * @module web/plugin
+ * Serves the web page (`src/web/public/`): `GET /` is `index.html`, every other file of that
+ * folder is `GET /<name>` (`/app.js`, `/app.css` and the modules app.js imports). The files are
+ * read once, at registration, and served from memory. They need no token: the page asks the
+ * user for one and calls the public API with it.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+// Brings in the `hide` key of route schemas, which keeps these routes out of the OpenAPI document.
+import type {} from '@fastify/swagger';
+
+/** The page loads nothing but itself; API data may only appear as `data:` images (QR codes). */
+export const WEB_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Options of {@link webRoutes}; the default folder is the one beside this file. */
+export interface WebRoutesOptions {
+  publicDir?: string;
+}
+
+const defaultPublicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+
+/**
+ * Register the page's routes.
+ *
+ * @example
+ * app.register(webRoutes);
+ */
+export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions = {}): Promise<void> {
+  const dir = options.publicDir ?? defaultPublicDir;
+  const names = (await readdir(dir)).filter((name) => contentTypes[path.extname(name)] !== undefined).sort();
+  for (const name of names) {
+    const body = await readFile(path.join(dir, name));
+    const type = contentTypes[path.extname(name)] as string;
+    const url = name === 'index.html' ? '/' : `/${name}`;
+    app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .header('content-type', type)
+        .header('content-security-policy', WEB_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'no-cache')
+        .send(body),
+    );
+  }
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { assertNoProblems, openBridgeList, screenshot, startWeb, waitForHeading, type WebHarness } from './browser.ts';
+import { ShowcaseBridge } from './showcase-bridge.ts';
+
+let web: WebHarness;
+const showcase = new ShowcaseBridge();
+before(async () => {
+  web = await startWeb({ bridges: [showcase] });
+});
+after(() => web.close());
+
+test('a form uses the input type, label, placeholder, initial value, pattern and help of each field', async () => {
+  const { page } = web;
+  await openBridgeList(page);
+  await page.getByRole('button', { name: 'Connect to Showcase' }).click();
+  await waitForHeading(page, 'Sign in');
+  await page.locator('.step-body').getByText('Tell us about the account.').waitFor();
+
+  const email = page.getByLabel('Email');
+  assert.equal(await email.getAttribute('type'), 'email');
+  assert.equal(await email.inputValue(), 'sam@example.org');
+  const phone = page.getByLabel(/Phone number/);
+  assert.equal(await phone.getAttribute('type'), 'tel');
+  assert.equal(await phone.getAttribute('placeholder'), '+1 555 0100');
+  assert.equal(await phone.getAttribute('required'), null, 'optional');
+  await page.locator('label', { hasText: 'Phone number' }).getByText('(optional)').waitFor();
+  const hintID = (await phone.getAttribute('aria-describedby'))?.split(' ')[0];
+  assert.equal(await page.locator(`[id="${hintID}"]`).innerText(), 'Only used to send a sign-in code.');
+  assert.equal(await page.getByLabel('Homeserver').getAttribute('type'), 'url');
+  const region = page.getByLabel('Region');
+  assert.equal(await region.evaluate((el) => el.tagName), 'SELECT');
+  assert.deepEqual(await region.locator('option').allInnerTexts(), ['Europe', 'Americas', 'Asia']);
+  assert.equal(await region.inputValue(), 'Americas');
+  const pin = page.getByLabel('PIN');
+  assert.equal(await pin.getAttribute('inputmode'), 'numeric');
+  assert.equal(await pin.getAttribute('autocomplete'), 'one-time-code');
+  assert.equal(await pin.getAttribute('pattern'), '[0-9]{4}');
+
+  await page.getByLabel('Homeserver').fill('https://chat.example.org');
+  await pin.fill('12');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const error = page.locator('.field-error:not([hidden])');
+  await error.waitFor();
+  assert.match(await error.innerText(), /pin.*format/i);
+  assert.equal(await pin.getAttribute('aria-invalid'), 'true');
+  assert.equal(await error.count(), 1, 'only the PIN is in error');
+  await screenshot(page, 'form-field-types');
+
+  await pin.fill('1234');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await waitForHeading(page, 'Compare the emoji');
+  assertNoProblems(web);
+});
+
+test('emoji are shown large, a display with nothing to show has a spinner and its instructions', async () => {
+  const { page } = web;
+  const emoji = page.locator('.emoji-display');
+  assert.equal(await emoji.innerText(), '🐶 🍀 🔑 🎈');
+  assert.ok(parseFloat(await emoji.evaluate((el) => getComputedStyle(el).fontSize)) >= 40);
+  assert.ok(await page.locator('img.emoji-image').evaluate((el: HTMLImageElement) => el.naturalWidth > 0));
+  await screenshot(page, 'emoji');
+
+  showcase.next();
+  await waitForHeading(page, 'Waiting for the other side');
+  await page.locator('.step-body').getByText('Waiting for the network to confirm the new device.').waitFor();
+  await page.locator('.spinner').waitFor();
+  await screenshot(page, 'waiting');
+
+  showcase.next();
+  await waitForHeading(page, 'Account connected');
+  await page.locator('.account-card').getByText('Sam Sample').waitFor();
+  await page.locator('.account-card').getByText('@sam').waitFor();
+  assertNoProblems(web);
+});
