@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { connect } from 'node:net';
 import { buildApp, DEFAULT_HTTP_TIMEOUTS, type App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { DemoBridge } from '../../src/bridges/demo/bridge.ts';
+import type { DemoBridge } from '../../src/bridges/demo/bridge.ts';
 import { startTestServer, testConfig, type TestServer } from '../support/server.ts';
 import { rawRequest } from '../support/raw-http.ts';
 import { assertClientError } from '../support/contract.ts';
