@@ -96,7 +96,14 @@ export const REDACT_PATHS = [
 
 /** Request URLs as logged: one-time tokens in demo paths are hidden. */
 function safeURL(url: string): string {
-  return url.replace(/(\/demo\/scan\/)[^/?#]+/, '$1[redacted]');
+  let decoded = url;
+  try {
+    decoded = decodeURIComponent(url);
+  } catch {
+    // Not decodable: the router refuses it; compare it as it is.
+  }
+  // Compared decoded, since the router decodes too: /dem%6F/%73can/<token> is a scan as well.
+  return /\/scan\//i.test(decoded) ? decoded.replace(/(\/scan\/)[^/?#]+/gi, '$1[redacted]') : url;
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
