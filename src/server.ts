@@ -38,9 +38,14 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
   }
   const base = app.baseURL();
   const lines = [`bridge-login listening on ${base}`, `  data directory: ${config.dataDir}`];
-  if (first.token !== undefined) {
-    if (first.created) lines.push(`  first access token (also in ${path.join(config.dataDir, TOKEN_FILE_NAME)}):`, `  ${first.token}`);
+  const tokenFile = path.join(config.dataDir, TOKEN_FILE_NAME);
+  // A token is printed by the start that created it, and on later starts only to a terminal:
+  // output that is not a terminal tends to end up in logs (a service manager's journal).
+  if (first.token !== undefined && (first.created || (out as { isTTY?: boolean }).isTTY === true)) {
+    if (first.created) lines.push(`  first access token (also in ${tokenFile}):`, `  ${first.token}`);
     lines.push(`  open in a browser: ${base}/#token=${first.token}`);
+  } else if (first.token !== undefined) {
+    lines.push(`  open in a browser: ${base}/#token=… (the token is in ${tokenFile})`);
   } else {
     lines.push(`  open in a browser: ${base}/ (create a token with: npx bridge-login token create)`);
   }
