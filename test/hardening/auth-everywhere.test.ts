@@ -6,7 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startTestServer, tempDir, type TestServer } from '../support/server.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { TokenStore } from '../../src/store/tokens.ts';
 import { assertClientError, fillPath, routesOf, type Route } from '../support/contract.ts';
 import { rawRequest } from '../support/raw-http.ts';
 
@@ -199,5 +201,27 @@ test('repeated failed authentications from one client get 429 with Retry-After, 
     assert.equal((await t.api('GET', '/v1/accounts')).status, 200);
   } finally {
     await t.close();
+  }
+});
+
+test('a token revoked or created by another process (the token command) counts at once on the running server', async () => {
+  const { dir, remove } = tempDir();
+  const t = await startTestServer({ dataDir: dir });
+  // What `bridge-login token create|revoke` does: its own connection to the same database.
+  const cli = openDatabase(t.config.databaseFile);
+  try {
+    const other = new TokenStore(cli);
+    const { token, info } = other.create('cli', Date.now());
+    const h = { authorization: `Bearer ${token}` };
+    assert.equal((await t.api('GET', '/v1/accounts', undefined, h)).status, 200, 'created elsewhere, accepted at once');
+    assert.ok(other.revoke(info.id, Date.now()));
+    const r = await t.api('GET', '/v1/accounts', undefined, h);
+    assert.equal(r.status, 401, 'revoked elsewhere, refused at once');
+    assert.equal(r.body.code, 'invalid_token');
+    assert.equal((await t.api('GET', '/v1/accounts')).status, 200, 'other tokens still work');
+  } finally {
+    cli.close();
+    await t.close();
+    remove();
   }
 });
