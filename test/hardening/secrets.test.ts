@@ -7,13 +7,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { tempDir } from '../support/server.ts';
 import { client, startChildServer, type ChildServer } from '../support/child-server.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { startServer } from '../../src/server.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { openDatabase } from '../../src/store/db.ts';
 
 const BIN = new URL('../../bin/bridge-login.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -184,6 +187,54 @@ test('passwords, codes, cookie values and tokens appear in no log line, no datab
     assert.ok(!server.output().includes(token));
   } finally {
     await server?.stop('SIGTERM');
+    remove();
+  }
+});
+
+test('other users on the machine: the data directory and every file in it are the owner\'s alone', async () => {
+  const umask = process.umask(0o022); // the usual default, under which new files are world-readable
+  const { dir, remove } = tempDir();
+  const out = { write: () => true } as unknown as NodeJS.WritableStream;
+  const start = (dataDir: string) => startServer(loadConfig({ port: 0, dataDir, logLevel: 'silent' }, {}), out);
+  try {
+    // A fresh data directory.
+    const fresh = path.join(dir, 'fresh');
+    let app = await start(fresh);
+    const token = readFileSync(path.join(fresh, 'access-token'), 'utf8').trim();
+    const r = await app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(r.statusCode, 200);
+    const modes = () => Object.fromEntries(readdirSync(fresh).map((f) => [f, statSync(path.join(fresh, f)).mode & 0o777]));
+    assert.equal(statSync(fresh).mode & 0o777, 0o700);
+    assert.ok(Object.keys(modes()).some((f) => f.endsWith('-wal')));
+    for (const [f, mode] of Object.entries(modes())) assert.equal(mode & 0o077, 0, `${f} is ${mode.toString(8)}`);
+    await app.close();
+
+    // A directory made by hand, with files left world-readable by an older version, and a symlink
+    // planted where the token file goes.
+    const old = path.join(dir, 'old');
+    mkdirSync(old, { mode: 0o700 });
+    const db = openDatabase(path.join(old, 'bridge-login.sqlite'));
+    db.close();
+    chmodSync(path.join(old, 'bridge-login.sqlite'), 0o644);
+    const elsewhere = path.join(dir, 'elsewhere');
+    writeFileSync(elsewhere, '', { mode: 0o644 });
+    symlinkSync(elsewhere, path.join(old, 'access-token'));
+    app = await start(old);
+    await app.close();
+    assert.equal(statSync(path.join(old, 'bridge-login.sqlite')).mode & 0o077, 0, 'the old database is tightened');
+    assert.ok(lstatSync(path.join(old, 'access-token')).isFile(), 'the token file is a new regular file');
+    assert.equal(statSync(path.join(old, 'access-token')).mode & 0o777, 0o600);
+    assert.equal(readFileSync(elsewhere, 'utf8'), '', 'the token was not written through the planted symlink');
+
+    // A data directory others can write to is refused: they could swap the database and its tokens.
+    for (const mode of [0o777, 0o775, 0o1777]) {
+      const shared = path.join(dir, `shared-${mode.toString(8)}`);
+      mkdirSync(shared);
+      chmodSync(shared, mode);
+      await assert.rejects(start(shared), /writable by other users/);
+    }
+  } finally {
+    process.umask(umask);
     remove();
   }
 });
