@@ -21,6 +21,7 @@ import type { LoginService } from '../logins/service.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import * as machine from './machine.ts';
 import { LiveSession } from './live.ts';
+import { scrubOutcome, secretValues } from './scrub.ts';
 import { isFinished, type CompleteStep, type Session } from './model.ts';
 
 export interface SessionLimits {
@@ -341,6 +342,7 @@ export class SessionService {
   private execute(live: LiveSession, stepID: string, input: Record<string, string>): Promise<string> {
     const bridge = this.opts.bridges.get(live.session.bridgeID);
     const process = live.process;
+    const answered = live.session.step;
     const run = async (): Promise<string> => {
       let outcome: StepOutcome;
       if (!process) {
@@ -351,6 +353,7 @@ export class SessionService {
         } catch (err) {
           outcome = { kind: 'failed', error: bridgeFailure(err) };
         }
+        outcome = scrubOutcome(outcome, secretValues(answered, input));
       }
       this.applyOutcome(live, bridge, outcome, stepID);
       return live.json;
