@@ -11,7 +11,8 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, s
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { tempDir } from '../support/server.ts';
+import { startTestServer, tempDir } from '../support/server.ts';
+import type { Bridge, BridgeDescriptor, LoginProcess, StepOutcome } from '../../src/bridges/types.ts';
 import { client, startChildServer, type ChildServer } from '../support/child-server.ts';
 import { rawRequest } from '../support/raw-http.ts';
 import { startServer } from '../../src/server.ts';
@@ -235,6 +236,91 @@ test('other users on the machine: the data directory and every file in it are th
     }
   } finally {
     process.umask(umask);
+    remove();
+  }
+});
+
+/** A bridge that echoes what it is given wherever it can: instructions, field values, errors. */
+class EchoBridge implements Bridge {
+  readonly descriptor: BridgeDescriptor = { id: 'echo', type: 'echo', displayName: 'Echo', provider: 'local', supportsMultipleAccounts: true, enabled: true, removeScopes: ['all-devices'] };
+  received: string[] = [];
+  async health() {
+    return { reachable: true };
+  }
+  async flows() {
+    return [{ id: 'echo' }];
+  }
+  async capabilities() {
+    return { group_creation: {}, resolve_identifier: { any_phone: false, contact_list: false, create_dm: false, lookup_email: false, lookup_phone: false, lookup_username: false, search: false } };
+  }
+  async liveLogins() {
+    return undefined;
+  }
+  async startLogin(): Promise<{ process: LoginProcess; first: StepOutcome }> {
+    let round = 0;
+    const process: LoginProcess = {
+      submit: async (input) => {
+        const v = Object.values(input);
+        this.received.push(...v);
+        round++;
+        if (round === 1) {
+          return { kind: 'step', step: { type: 'user_input', stepID: 'echo.2', instructions: `You typed ${v.join(' and ')}`, fields: [{ id: 'code', type: 'code', initialValue: v.join(','), placeholder: v[1]! }] } };
+        }
+        if (round === 2) return { kind: 'step', step: { type: 'cookies', stepID: 'echo.3', url: `https://x.example/?p=${v[0]}`, fields: [{ id: 'c', name: 'c' }], instructions: `code ${v[0]}` } };
+        if (round === 3) return { kind: 'failed', error: { code: 'bridge_says_no', message: `cookie ${v[0]} refused`, details: { input: v, nested: [{ again: v[0] }] } } };
+        throw new Error(`unreachable ${v.join()}`);
+      },
+      wait: () => Promise.reject(new Error('nothing to wait for')),
+      cancel: async () => {},
+    };
+    return { process, first: { kind: 'step', step: { type: 'user_input', stepID: 'echo.1', fields: [{ id: 'user', type: 'text' }, { id: 'pass', type: 'password' }] } } };
+  }
+  async logout() {}
+}
+
+/** A bridge whose submit throws an error naming what it was given. */
+class ThrowingBridge extends EchoBridge {
+  override readonly descriptor: BridgeDescriptor = { ...new EchoBridge().descriptor, id: 'thrower' };
+  override async startLogin(): Promise<{ process: LoginProcess; first: StepOutcome }> {
+    const { first } = await super.startLogin();
+    const process: LoginProcess = {
+      submit: async (input) => {
+        throw new Error(`cannot log in with password ${input.pass}`);
+      },
+      wait: () => Promise.reject(new Error('nothing to wait for')),
+      cancel: async () => {},
+    };
+    return { process, first };
+  }
+}
+
+test('a bridge that echoes the secrets it was given: they are neither stored nor shown again', async () => {
+  const { dir, remove } = tempDir();
+  const echo = new EchoBridge();
+  const s = await startTestServer({ dataDir: dir, bridges: [echo, new ThrowingBridge()] });
+  try {
+    const pass = `Zqpass${randomBytes(6).toString('hex')}Zq`;
+    const code = `Zqcode${randomBytes(6).toString('hex')}Zq`;
+    const cookie = `Zqcookie${randomBytes(6).toString('hex')}Zq`;
+    const answers: string[] = [];
+    const c = await s.api('POST', '/v1/bridges/echo/login-sessions', {});
+    const base = `/v1/bridges/echo/login-sessions/${c.body.loginSessionID}`;
+    answers.push((await s.api('POST', `${base}/steps/echo.1`, { type: 'user_input', fields: { user: 'echo-user', pass } })).text);
+    answers.push((await s.api('POST', `${base}/steps/echo.2`, { type: 'user_input', fields: { code } })).text);
+    const last = await s.api('POST', `${base}/steps/echo.3`, { type: 'cookies', fields: { c: cookie } });
+    answers.push(last.text);
+    assert.equal(last.body.error.code, 'bridge_says_no');
+    assert.deepEqual(echo.received, ['echo-user', pass, code, cookie], 'the bridge did get them');
+    assert.match(answers[0]!, /You typed echo-user and \[redacted\]/, 'what is not secret stays');
+    answers.push((await s.api('GET', base)).text);
+    const t = await s.api('POST', '/v1/bridges/thrower/login-sessions', {});
+    answers.push((await s.api('POST', `/v1/bridges/thrower/login-sessions/${t.body.loginSessionID}/steps/echo.1`, { type: 'user_input', fields: { user: 'u', pass } })).text);
+    assert.match(answers.at(-1)!, /bridge_error/);
+    s.app.db.pragma('wal_checkpoint(PASSIVE)');
+    const places = [...answers.map((text, i) => ({ name: `answer ${i}`, bytes: Buffer.from(text) })), ...filesUnder(dir).map((f) => ({ name: path.basename(f.file), bytes: f.bytes }))];
+    for (const secretValue of [pass, code, cookie]) assert.deepEqual(whereFound(secretValue, places), [], secretValue);
+  } finally {
+    await s.close();
     remove();
   }
 });
