@@ -13,8 +13,8 @@ const SECRET_TYPES: ReadonlySet<string> = new Set(['password', 'code']);
 /** Shorter values are too common to replace without mangling ordinary text. */
 const MIN_LENGTH = 4;
 const REDACTED = '[redacted]';
-/** Keys an outcome uses for identities, which are never secrets and must stay exact. */
-const IDENTITY_KEYS: ReadonlySet<string> = new Set(['loginID', 'id', 'stepID']);
+/** Keys a step uses for identities, which must stay exact. */
+const IDENTITY_KEYS: ReadonlySet<string> = new Set(['id', 'stepID']);
 
 /** The submitted values that are secrets, for the step they answered. */
 export function secretValues(step: SessionStep | undefined, input: StepInput): string[] {
@@ -42,7 +42,11 @@ function scrub(value: unknown, secrets: readonly string[], key?: string): unknow
   return value;
 }
 
-/** `outcome` with every occurrence of `secrets` in its text replaced. */
+/**
+ * `outcome` with every occurrence of `secrets` in its text replaced: in a next step or an
+ * error. A completed login is the bridge's account of who logged in and is kept as it is
+ * (mautrix's dummy bridge, for one, names the user after the password it was given).
+ */
 export function scrubOutcome(outcome: StepOutcome, secrets: readonly string[]): StepOutcome {
-  return secrets.length === 0 ? outcome : (scrub(outcome, secrets) as StepOutcome);
+  return secrets.length === 0 || outcome.kind === 'complete' ? outcome : (scrub(outcome, secrets) as StepOutcome);
 }
