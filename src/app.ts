@@ -23,8 +23,10 @@ import { eventRoutes } from './sessions/events.ts';
 import { demoPages } from './bridges/demo/pages.ts';
 import { bridgeRoutes } from './routes/bridges.ts';
 import { infoRoutes } from './routes/info.ts';
-import { Authenticator, type AuthLimits } from './http/auth.ts';
-import { makeHostCheck } from './http/host-check.ts';
+import { Authenticator, needsToken, type AuthLimits } from './http/auth.ts';
+import { makeHostCheck, targetAuthority } from './http/host-check.ts';
+import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.ts';
+import { checkRepeatedHeaders } from './http/headers.ts';
 import { ApiError } from './http/errors.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { lazySerializers } from './http/lazy-serializers.ts';
@@ -46,7 +48,23 @@ export interface AppDeps {
   /** Fastify logger options; defaults to pino at the config's level with redaction. */
   logger?: FastifyServerOptions['logger'];
   authLimits?: AuthLimits;
+  /** How long the server waits on a client; {@link DEFAULT_HTTP_TIMEOUTS} by default. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
+
+/** Bounds on slow or idle clients, in milliseconds. */
+export interface HttpTimeouts {
+  /** The request line and headers must arrive within this, from the connection's first byte. */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestMs: number;
+  /** A connection idle between requests is closed after this. */
+  keepAliveMs: number;
+  /** How often the first two are checked (Node's `connectionsCheckingInterval`). */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({ headersMs: 30_000, requestMs: 60_000, keepAliveMs: 10_000, checkIntervalMs: 5_000 });
 
 export interface App {
   server: FastifyInstance;
@@ -79,7 +97,14 @@ export const REDACT_PATHS = [
 
 /** Request URLs as logged: one-time tokens in demo paths are hidden. */
 function safeURL(url: string): string {
-  return url.replace(/(\/demo\/scan\/)[^/?#]+/, '$1[redacted]');
+  let decoded = url;
+  try {
+    decoded = decodeURIComponent(url);
+  } catch {
+    // Not decodable: the router refuses it; compare it as it is.
+  }
+  // Compared decoded, since the router decodes too: /dem%6F/%73can/<token> is a scan as well.
+  return /\/scan\//i.test(decoded) ? decoded.replace(/(\/scan\/)[^/?#]+/gi, '$1[redacted]') : url;
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -89,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const ownsDb = deps.db === undefined;
   let listening: { baseURL: string; hostname: string; port: number } | undefined;
   const baseURL = (): string => listening?.baseURL ?? `http://${config.host}:${config.port}`;
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts };
 
   const server = Fastify({
     logger: deps.logger ?? {
@@ -103,10 +129,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: 64 * 1024,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    // Idle and half-sent requests are closed after bounded times.
-    requestTimeout: 60_000,
+    // Idle connections and half-sent requests are closed after bounded times. No socket
+    // inactivity timeout: long-polls and event streams are quiet for long stretches.
+    requestTimeout: timeouts.requestMs,
     connectionTimeout: 0,
-    keepAliveTimeout: 10_000,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+      // A request without Host reaches the host check, which refuses it in the error shape.
+      requireHostHeader: false,
+    },
+    // Malformed HTTP and undecodable URLs answer in the contract's error shape.
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
     return503OnClosing: true,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
@@ -161,7 +197,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const corsOrigins = new Set(config.corsOrigins);
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (!isAllowedHost(request.headers.host)) {
+    checkRepeatedHeaders(request.raw.rawHeaders);
+    const authority = targetAuthority(request.url);
+    if (!isAllowedHost(request.headers.host) || (authority !== undefined && !isAllowedHost(authority))) {
       throw new ApiError('forbidden_host', 'this server only answers requests addressed to a loopback or configured host name');
     }
     const origin = request.headers.origin;
@@ -175,9 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         return reply.code(204).send();
       }
     }
-    const url = request.url;
-    if (!url.startsWith('/v1/') || url === '/v1/info' || url.startsWith('/v1/info?') || url.startsWith('/v1/openapi.json')) return;
-    auth.check(request.headers.authorization, request.ip);
+    if (needsToken(request.routeOptions.url, request.url)) auth.check(request.headers.authorization, request.ip);
   });
 
   await server.register(swagger, {

@@ -2,10 +2,10 @@
  * Start a configured server: open the data directory, make the first token when there is
  * none, build the app, listen, and print where it is.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp, type App } from './app.ts';
-import type { Config } from './config/config.ts';
+import { ConfigError, type Config } from './config/config.ts';
 import { TOKEN_FILE_NAME } from './config/paths.ts';
 import { createBridgev2Bridges } from './bridges/external.ts';
 
@@ -14,7 +14,9 @@ function ensureFirstToken(app: App, config: Config): { token?: string; created: 
   const file = path.join(config.dataDir, TOKEN_FILE_NAME);
   if (app.tokens.isEmpty()) {
     const { token } = app.tokens.create('first-start', Date.now());
-    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    // A fresh owner-only file: never one left there before (its mode, or a planted symlink).
+    rmSync(file, { force: true });
+    writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
     return { token, created: true };
   }
   try {
@@ -28,6 +30,10 @@ function ensureFirstToken(app: App, config: Config): { token?: string; created: 
 
 export async function startServer(config: Config, out: NodeJS.WritableStream): Promise<App> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // Whoever can write the data directory can swap the database, tokens included.
+  if ((statSync(config.dataDir).mode & 0o022) !== 0) {
+    throw new ConfigError(`the data directory ${config.dataDir} is writable by other users; make it yours alone (chmod 700)`);
+  }
   const app = await buildApp({ config, externalBridges: createBridgev2Bridges });
   const first = ensureFirstToken(app, config);
   try {
@@ -38,9 +44,14 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
   }
   const base = app.baseURL();
   const lines = [`bridge-login listening on ${base}`, `  data directory: ${config.dataDir}`];
-  if (first.token !== undefined) {
-    if (first.created) lines.push(`  first access token (also in ${path.join(config.dataDir, TOKEN_FILE_NAME)}):`, `  ${first.token}`);
+  const tokenFile = path.join(config.dataDir, TOKEN_FILE_NAME);
+  // A token is printed by the start that created it, and on later starts only to a terminal:
+  // output that is not a terminal tends to end up in logs (a service manager's journal).
+  if (first.token !== undefined && (first.created || (out as { isTTY?: boolean }).isTTY === true)) {
+    if (first.created) lines.push(`  first access token (also in ${tokenFile}):`, `  ${first.token}`);
     lines.push(`  open in a browser: ${base}/#token=${first.token}`);
+  } else if (first.token !== undefined) {
+    lines.push(`  open in a browser: ${base}/#token=… (the token is in ${tokenFile})`);
   } else {
     lines.push(`  open in a browser: ${base}/ (create a token with: npx bridge-login token create)`);
   }

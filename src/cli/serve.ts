@@ -28,6 +28,11 @@ export function serveCommand(io: ProgramIO): Command {
       try {
         running = await startServer(config, io.stdout);
       } catch (err) {
+        if (err instanceof ConfigError) {
+          io.stderr.write(`bridge-login: ${err.message}\n`);
+          process.exitCode = 78;
+          return;
+        }
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
           const why = e.code === 'EADDRINUSE' ? 'the address is already in use (is another server running?)' : e.message;

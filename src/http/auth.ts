@@ -12,6 +12,21 @@ export interface AuthLimits {
   windowMs: number;
 }
 
+/** Routes under `/v1/` that answer without a token (`api.md` §1). */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/openapi.json']);
+
+/**
+ * Whether a request needs a token. Decided by the pattern of the route the router matched
+ * (`request.routeOptions.url`), never by the raw URL, which can spell the same route in other
+ * ways the router accepts (`/%761/accounts`, an absolute-form `http://localhost/v1/accounts`).
+ * A request that matches no route needs one when its path is under `/v1/`, so that the API's
+ * unknown paths answer 401 like its known ones.
+ */
+export function needsToken(route: string | undefined, url: string): boolean {
+  if (route !== undefined) return route.startsWith('/v1/') && !PUBLIC_ROUTES.has(route);
+  return url.startsWith('/v1/');
+}
+
 const DEFAULT_LIMITS: AuthLimits = { maxFailures: 20, windowMs: 60_000 };
 const MAX_TRACKED_CLIENTS = 10_000;
 

@@ -2,6 +2,8 @@
  * DNS-rebinding defence (`api.md` §1): only loopback names and configured hosts may appear in
  * the `Host` header.
  */
+import { ApiError } from './errors.ts';
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Strip the port from a Host header value: `[::1]:80` → `[::1]`, `localhost:1` → `localhost`. */
@@ -23,4 +25,19 @@ export function makeHostCheck(allowed: readonly string[]): (host: string | undef
     const name = hostName(host);
     return LOOPBACK.has(name) || extra.has(name);
   };
+}
+
+/**
+ * The authority of an absolute-form request target (`GET http://host:port/path`), which HTTP
+ * says overrides the Host header; undefined for the usual origin-form (`/path`). Any other form
+ * (`*`, which the router would otherwise send to `/`) is refused with 400 `invalid_request`.
+ */
+export function targetAuthority(url: string): string | undefined {
+  if (url.startsWith('/')) return undefined;
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url);
+  if (!m) {
+    const message = 'the request target must be a path such as /v1/info';
+    throw new ApiError('invalid_request', message, { issues: [{ code: 'request_target', message, path: [] }] });
+  }
+  return m[1]!.slice(m[1]!.lastIndexOf('@') + 1);
 }

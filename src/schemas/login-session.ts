@@ -98,7 +98,9 @@ export const CreateSessionBody = Type.Object({
 
 export const SubmitStepBody = Type.Object({
   type: Type.Union([Type.Literal('user_input'), Type.Literal('cookies'), Type.Literal('display_and_wait')]),
-  fields: opt(Type.Record(Type.String(), Type.String())),
+  // Not Type.Record: its key pattern `^.*$` skips keys holding a line break, whose values then
+  // went unchecked.
+  fields: opt(Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string' } })),
   lastURL: opt(str),
   source: opt(Type.Union([Type.Literal('api'), Type.Literal('webview'), Type.Literal('browser_extension')])),
 });

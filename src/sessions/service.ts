@@ -21,6 +21,7 @@ import type { LoginService } from '../logins/service.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import * as machine from './machine.ts';
 import { LiveSession } from './live.ts';
+import { scrubOutcome, secretValues } from './scrub.ts';
 import { isFinished, type CompleteStep, type Session } from './model.ts';
 
 export interface SessionLimits {
@@ -286,7 +287,15 @@ export class SessionService {
 
   private forget(live: LiveSession): void {
     live.timer?.cancel();
-    if (this.live.get(live.session.id) === live) this.live.delete(live.session.id);
+    if (this.live.get(live.session.id) === live) {
+      this.live.delete(live.session.id);
+      // Past its retention the row goes too, or the table would grow until the next restart.
+      try {
+        this.opts.store.delete(live.session.id);
+      } catch (err) {
+        this.opts.onError?.(err, 'deleting a forgotten login session');
+      }
+    }
     if (!isFinished(live.session)) this.activeCount--;
     live.release();
   }
@@ -339,6 +348,7 @@ export class SessionService {
   private execute(live: LiveSession, stepID: string, input: Record<string, string>): Promise<string> {
     const bridge = this.opts.bridges.get(live.session.bridgeID);
     const process = live.process;
+    const answered = live.session.step;
     const run = async (): Promise<string> => {
       let outcome: StepOutcome;
       if (!process) {
@@ -349,6 +359,7 @@ export class SessionService {
         } catch (err) {
           outcome = { kind: 'failed', error: bridgeFailure(err) };
         }
+        outcome = scrubOutcome(outcome, secretValues(answered, input));
       }
       this.applyOutcome(live, bridge, outcome, stepID);
       return live.json;

@@ -48,6 +48,7 @@ export class SessionStore {
   private readonly saveStmt;
   private readonly loadStmt;
   private readonly deleteBeforeStmt;
+  private readonly deleteStmt;
   private readonly saveReplyStmt;
   private readonly repliesStmt;
   private readonly transaction: <T>(fn: () => T) => T;
@@ -63,6 +64,7 @@ export class SessionStore {
     );
     this.loadStmt = db.prepare<[], Row>('SELECT * FROM sessions');
     this.deleteBeforeStmt = db.prepare('DELETE FROM sessions WHERE finished_at IS NOT NULL AND finished_at <= ?');
+    this.deleteStmt = db.prepare('DELETE FROM sessions WHERE id = ?');
     this.saveReplyStmt = db.prepare('INSERT OR IGNORE INTO session_replies (session_id, idempotency_key, reply_json) VALUES (?, ?, ?)');
     this.transaction = db.transaction((fn) => fn()) as <T>(fn: () => T) => T;
     this.repliesStmt = db.prepare<[], { session_id: string; idempotency_key: string; reply_json: string }>('SELECT * FROM session_replies');
@@ -102,6 +104,11 @@ export class SessionStore {
   /** Delete sessions finished at or before `cutoff` (their replies go with them). */
   deleteFinishedBefore(cutoff: number): number {
     return this.deleteBeforeStmt.run(cutoff).changes;
+  }
+
+  /** Delete one session (its replies go with it). */
+  delete(id: string): void {
+    this.deleteStmt.run(id);
   }
 
   saveReply(sessionID: string, key: string, replyJSON: string): void {

@@ -1,7 +1,9 @@
 /**
  * Access tokens: random 256-bit secrets shown once, stored only as SHA-256 hashes.
- * Verification hashes the presented token, finds the row by hash through an in-memory index
- * and confirms with a constant-time compare.
+ * Verification hashes the presented token, finds the row by hash in the database (its unique
+ * index) and confirms with a constant-time compare. It reads the database every time, with no
+ * copy in memory: `token create` and `token revoke` run in another process, and a revoked token
+ * must stop working on the running server at once.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from './db.ts';
@@ -20,17 +22,10 @@ function hashToken(token: string): Buffer {
 }
 
 export class TokenStore {
-  /** hash (hex) → token id, for tokens that are not revoked. */
-  private active = new Map<string, { id: string; hash: Buffer }>();
+  private readonly byHash;
 
   constructor(private readonly db: Db) {
-    this.reload();
-  }
-
-  private reload(): void {
-    this.active.clear();
-    const rows = this.db.prepare('SELECT id, hash FROM tokens WHERE revoked_at IS NULL').all() as { id: string; hash: string }[];
-    for (const r of rows) this.active.set(r.hash, { id: r.id, hash: Buffer.from(r.hash, 'hex') });
+    this.byHash = db.prepare<[string], { id: string; hash: string }>('SELECT id, hash FROM tokens WHERE hash = ? AND revoked_at IS NULL');
   }
 
   /** Create a token; the returned secret is never stored and cannot be shown again. */
@@ -39,15 +34,14 @@ export class TokenStore {
     const id = randomBytes(6).toString('hex');
     const hash = hashToken(token);
     this.db.prepare('INSERT INTO tokens (id, name, hash, created_at) VALUES (?, ?, ?, ?)').run(id, name, hash.toString('hex'), now);
-    this.active.set(hash.toString('hex'), { id, hash });
     return { token, info: { id, name, createdAt: now } };
   }
 
   /** The id of the token, or undefined when it is unknown or revoked. */
   verify(token: string): string | undefined {
     const hash = hashToken(token);
-    const found = this.active.get(hash.toString('hex'));
-    if (!found || !timingSafeEqual(found.hash, hash)) return undefined;
+    const found = this.byHash.get(hash.toString('hex'));
+    if (!found || !timingSafeEqual(Buffer.from(found.hash, 'hex'), hash)) return undefined;
     return found.id;
   }
 
@@ -63,9 +57,7 @@ export class TokenStore {
 
   /** Revoke by id; false when no such active token exists. */
   revoke(id: string, now: number): boolean {
-    const changed = this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
-    if (changed) this.reload();
-    return changed;
+    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
   }
 
   /** Whether any token was ever created (first start creates one when none exists). */

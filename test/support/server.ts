@@ -19,6 +19,7 @@ export interface TestServerOptions {
   bridges?: AppDeps['bridges'];
   externalBridges?: AppDeps['externalBridges'];
   authLimits?: AppDeps['authLimits'];
+  httpTimeouts?: AppDeps['httpTimeouts'];
   /** Pino logger options or a stream; default: no logging. */
   logger?: AppDeps['logger'];
 }
@@ -65,6 +66,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.bridges ? { bridges: opts.bridges } : {}),
     ...(opts.externalBridges ? { externalBridges: opts.externalBridges } : {}),
     ...(opts.authLimits ? { authLimits: opts.authLimits } : {}),
+    ...(opts.httpTimeouts ? { httpTimeouts: opts.httpTimeouts } : {}),
   });
   const token = app.tokens.create('test', clock.now()).token;
   await app.server.listen({ host: '127.0.0.1', port: 0 });
