@@ -10,6 +10,8 @@
  *   with get/logins). A full run without `--only` adds `precompiled`: start time and memory of
  *   the sources transpiled to JavaScript, run without tsx, for comparison.
  * - `--profile DIR`: start the load-test server with `--cpu-prof --cpu-prof-dir DIR`.
+ * - `--seconds N`: seconds of each load test (default 10; 1 in quick mode).
+ * - `--change scan|cancel`: what ends each waiting session in (5) (default: scan its QR code).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +34,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'string' },
     change: { type: 'string' },
+    seconds: { type: 'string' },
   },
 });
 
@@ -39,7 +42,7 @@ const quick = args.quick!;
 const only = new Set((args.only?.split(',') ?? PARTS.filter((p) => p !== 'precompiled')) as Part[]);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (one of ${PARTS.join(', ')})`);
 const plan = {
-  load: { seconds: quick ? 1 : 10, warmUpSeconds: quick ? 0 : 3, connections: 10 } satisfies LoadOptions,
+  load: { seconds: args.seconds ? Number(args.seconds) : quick ? 1 : 10, warmUpSeconds: quick ? 0 : 3, connections: 10 } satisfies LoadOptions,
   memorySessions: quick ? 200 : 10_000,
   settleSeconds: quick ? 1 : 20,
   waiters: quick ? 50 : 1000,
