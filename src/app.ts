@@ -143,7 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Malformed HTTP and undecodable URLs answer in the contract's error shape.
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
-    return503OnClosing: true,
+    // Requests that arrive while closing get the contract's 503 from the onRequest hook instead.
+    return503OnClosing: false,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
     routerOptions: {
@@ -197,6 +198,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const corsOrigins = new Set(config.corsOrigins);
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new ApiError('bridge_unavailable', 'the server is shutting down; retry in a moment', undefined, { 'retry-after': '1' });
+    }
     checkRepeatedHeaders(request.raw.rawHeaders);
     const authority = targetAuthority(request.url);
     if (!isAllowedHost(request.headers.host) || (authority !== undefined && !isAllowedHost(authority))) {

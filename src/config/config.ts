@@ -11,16 +11,25 @@ import { DATABASE_FILE_NAME, defaultDataDir } from './paths.ts';
 
 export type Provider = 'cloud' | 'self-hosted' | 'local' | 'platform-sdk';
 
-/** One external (bridgev2) bridge from the config file's `bridges` list. */
+/** One `bridges:` entry of the config file, validated, with `${ENV_VAR}` secrets resolved. */
 export interface ExternalBridgeConfig {
+  /** `bridgeID` in the API. */
   id: string;
   type: string;
   displayName: string;
   provider: Provider;
   network?: string;
+  /** Most logins this bridge allows; undefined means unlimited. */
   maxLogins?: number;
   enabled: boolean;
-  provisioning: { url: string; sharedSecret: string; userID: string };
+  provisioning: {
+    /** Base URL of the provisioning API, e.g. `http://127.0.0.1:29318/_matrix/provision`. */
+    url: string;
+    /** The bridge's `provisioning.shared_secret`. Secret: never logged, never in an error. */
+    sharedSecret: string;
+    /** The Matrix user the logins belong to (`user_id` on every call). */
+    userID: string;
+  };
 }
 
 export interface Config {

@@ -12,9 +12,12 @@ import type { FastifyInstance } from 'fastify';
 // Brings in the `hide` key of route schemas, which keeps these routes out of the OpenAPI document.
 import type {} from '@fastify/swagger';
 
-/** The page loads nothing but itself; API data may only appear as `data:` images (QR codes). */
+/**
+ * The page loads nothing but itself; API data may only appear as `data:` images (QR codes,
+ * captchas) and `data:` audio (audio captchas).
+ */
 export const WEB_CSP =
-  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+  "default-src 'self'; img-src 'self' data:; media-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const contentTypes: Record<string, string> = {

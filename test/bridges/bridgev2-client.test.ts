@@ -105,3 +105,23 @@ test('a 200 answer that is not a JSON object is a ProvisioningError', async () =
   assert.ok(error instanceof ProvisioningError);
   assert.match(error.message, /GET \/v3\/whoami: HTTP 200 with a body that is not a JSON object/);
 });
+
+test('an answer larger than the cap fails the call instead of filling memory', async () => {
+  const { MAX_ANSWER_BYTES } = await import('../../src/bridges/bridgev2/client.ts');
+  const { createServer } = await import('node:http');
+  const huge = Buffer.alloc(MAX_ANSWER_BYTES + 1024, 0x20);
+  for (const declared of [true, false]) {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', ...(declared ? { 'content-length': String(huge.length) } : {}) });
+      res.end(huge);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const client = new ProvisioningClient({ baseURL: `http://127.0.0.1:${port}/_matrix/provision`, sharedSecret: 's'.repeat(20), userID: '@me:example.org' });
+    const error = await client.logins().catch((e: unknown) => e);
+    assert.ok(error instanceof ProvisioningError, `declared=${declared}`);
+    assert.match((error as Error).message, /larger than/);
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});

@@ -1,11 +1,14 @@
 /**
- * A bridge for the page's tests that uses what the demo bridge does not: a form with every
- * field type (email, tel, url, select, code with a pattern, optional fields, descriptions,
- * initial values), then an `emoji` display, then a `nothing` display, then completion. The
- * test moves it on with `next()`.
+ * A bridge for the page's tests that uses what the demo bridge does not. Flow `everything`: a
+ * form with every field type (email, tel, url, select, code with a pattern, optional fields,
+ * descriptions, initial values), then an `emoji` display, then a `nothing` display, then
+ * completion; the test moves it on with `next()`. Flow `captcha`: a form whose step carries
+ * attachments (bridgev2's shape), an image and an audio captcha that the page shows and two
+ * it must not.
  */
 import { OutcomeMailbox } from '../../src/bridges/demo/outcomes.ts';
-import type { Bridge, BridgeDescriptor, LoginProcess, StepOutcome } from '../../src/bridges/types.ts';
+import type { Attachment, Bridge, BridgeDescriptor, LoginProcess, StartLoginOptions, StepOutcome } from '../../src/bridges/types.ts';
+import { stripedPNG, toneWAV } from './tiny-media.ts';
 
 const EMOJI_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 60"><rect width="300" height="60" rx="8" fill="#fde68a"/>' +
@@ -32,7 +35,10 @@ export class ShowcaseBridge implements Bridge {
     return { reachable: true };
   }
   async flows() {
-    return [{ id: 'everything', name: 'Every kind of step' }];
+    return [
+      { id: 'everything', name: 'Every kind of step' },
+      { id: 'captcha', name: 'Captcha', description: 'A form with image and audio attachments.' },
+    ];
   }
   async capabilities() {
     return { group_creation: {}, resolve_identifier: { any_phone: false, contact_list: false, create_dm: false, lookup_email: false, lookup_phone: false, lookup_username: false, search: false } };
@@ -51,7 +57,8 @@ export class ShowcaseBridge implements Bridge {
     );
   }
 
-  async startLogin(): Promise<{ process: LoginProcess; first: StepOutcome }> {
+  async startLogin(options: StartLoginOptions): Promise<{ process: LoginProcess; first: StepOutcome }> {
+    if (options.flowID === 'captcha') return captchaLogin();
     const mailbox = new OutcomeMailbox();
     this.mailbox = mailbox;
     this.stage = 0;
@@ -92,4 +99,39 @@ export class ShowcaseBridge implements Bridge {
   }
 
   async logout() {}
+}
+
+export const CAPTCHA_PNG = stripedPNG(180, 60);
+export const CAPTCHA_WAV = toneWAV(300);
+
+/** What a bridge sends with a captcha step: two attachments to show, two to name only. */
+export const CAPTCHA_ATTACHMENTS: Attachment[] = [
+  { type: 'm.image', filename: 'captcha.png', content: CAPTCHA_PNG.toString('base64'), info: { mimetype: 'image/png', w: 180, h: 60, size: CAPTCHA_PNG.length } },
+  { type: 'm.audio', filename: 'captcha.wav', content: CAPTCHA_WAV.toString('base64'), info: { mimetype: 'audio/wav', size: CAPTCHA_WAV.length } },
+  { type: 'm.image', filename: '<img src=x onerror=alert(1)>.svg', content: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64'), info: { mimetype: 'image/svg+xml' } },
+  { type: 'm.image', filename: 'missing.png', info: { mimetype: 'image/png' } },
+];
+
+function captchaLogin(): { process: LoginProcess; first: StepOutcome } {
+  const process: LoginProcess = {
+    submit: async (input) => ({
+      kind: 'complete',
+      login: { loginID: 'robin', user: { id: 'robin', fullName: `Robin (${input.answer ?? ''})`, username: 'robin' }, status: 'connected' },
+    }),
+    wait: () => Promise.reject(new Error('a captcha login has nothing to wait for')),
+    cancel: async () => {},
+  };
+  return {
+    process,
+    first: {
+      kind: 'step',
+      step: {
+        type: 'user_input',
+        stepID: 'showcase.captcha',
+        instructions: 'Type the characters you see in the picture, or listen to them.',
+        fields: [{ id: 'answer', label: 'Characters', type: 'text' }],
+        attachments: CAPTCHA_ATTACHMENTS,
+      },
+    },
+  };
 }

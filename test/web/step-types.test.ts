@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertNoProblems, openBridgeList, screenshot, startWeb, waitForHeading, type WebHarness } from './browser.ts';
-import { ShowcaseBridge } from './showcase-bridge.ts';
+import { CAPTCHA_PNG, CAPTCHA_WAV, ShowcaseBridge } from './showcase-bridge.ts';
 
 let web: WebHarness;
 const showcase = new ShowcaseBridge();
@@ -71,5 +71,47 @@ test('emoji are shown large, a display with nothing to show has a spinner and it
   await waitForHeading(page, 'Account connected');
   await page.locator('.account-card').getByText('Sam Sample').waitFor();
   await page.locator('.account-card').getByText('@sam').waitFor();
+  assertNoProblems(web);
+});
+
+test('a step\'s image and audio attachments are shown from data: URIs; other kinds are only named', async () => {
+  const { page } = web;
+  await page.getByRole('button', { name: 'Back to accounts' }).click();
+  await openBridgeList(page);
+  const card = page.locator('[data-bridge="showcase"]');
+  await card.getByLabel('Sign-in method').selectOption('captcha');
+  await card.getByRole('button', { name: 'Connect to Showcase' }).click();
+  await waitForHeading(page, 'Sign in');
+  const shown = page.locator('.step-body .attachments');
+  await shown.waitFor();
+
+  const img = shown.locator('img');
+  assert.equal(await img.count(), 1, 'only the PNG is an image');
+  assert.equal(await img.getAttribute('src'), `data:image/png;base64,${CAPTCHA_PNG.toString('base64')}`);
+  assert.equal(await img.getAttribute('alt'), 'captcha.png');
+  await page.waitForFunction(() => document.querySelector<HTMLImageElement>('.attachments img')?.complete);
+  assert.equal(await img.evaluate((el: HTMLImageElement) => el.naturalWidth), 180, 'decoded, and allowed by the CSP');
+
+  const audio = page.getByRole('figure').locator('audio');
+  assert.equal(await audio.getAttribute('src'), `data:audio/wav;base64,${CAPTCHA_WAV.toString('base64')}`);
+  assert.equal(await audio.getAttribute('aria-label'), 'Audio: captcha.wav');
+  assert.equal(await audio.getAttribute('controls'), '');
+  await page.waitForFunction(() => (document.querySelector('audio')?.readyState ?? 0) >= 1);
+  assert.ok(Math.abs(await audio.evaluate((el: HTMLAudioElement) => el.duration) - 0.3) < 0.01, 'decoded, and allowed by the CSP');
+
+  const notes = shown.locator('.attachment-note');
+  assert.deepEqual(await notes.allInnerTexts(), [
+    'An attachment “<img src=x onerror=alert(1)>.svg” (image/svg+xml) cannot be shown here.',
+    'An attachment “missing.png” (image/png) cannot be shown here.',
+  ]);
+  assert.equal(await page.locator('.step-body svg, .step-body img[src^="data:image/svg"]').count(), 0);
+  const field = page.getByLabel('Characters');
+  assert.ok(await field.evaluate((el) => el === document.activeElement), 'the field has the focus, below the pictures');
+  await screenshot(page, 'attachments');
+
+  await field.fill('W7K3');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await waitForHeading(page, 'Account connected');
+  await page.locator('.account-card').getByText('Robin (W7K3)').waitFor();
   assertNoProblems(web);
 });

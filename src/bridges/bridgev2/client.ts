@@ -133,7 +133,7 @@ export class ProvisioningClient {
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: controller.signal,
       });
-      const text = await response.text();
+      const text = await readCapped(response, MAX_ANSWER_BYTES, call, controller);
       const body = parseJSON(text);
       if (!response.ok) throw new ProvisioningHTTPError(call, response.status, body);
       if (body === undefined || typeof body !== 'object' || body === null) {
@@ -150,6 +150,31 @@ export class ProvisioningClient {
       signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** A bridge's answer is read up to this size (captcha images make some large); past it, the call fails. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/** Read a body as text, refusing (and aborting) past `max` bytes, so a broken bridge cannot fill memory. */
+async function readCapped(response: Response, max: number, call: string, controller: AbortController): Promise<string> {
+  if (!response.body) return '';
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > max) {
+    controller.abort();
+    throw new ProvisioningError(call, `the bridge's answer is larger than ${max} bytes`);
+  }
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) {
+      controller.abort();
+      throw new ProvisioningError(call, `the bridge's answer is larger than ${max} bytes`);
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 function parseJSON(text: string): unknown {

@@ -62,12 +62,14 @@ async function showBridges(focusBridgeID, moveFocus = true) {
   (target || $('bridges-title')).focus();
 }
 
-async function connect(bridge, flow) {
-  const created = await createSession(bridge.id, flow?.id);
+/** Start a login session on `bridge`: a new account, or a reconnect of `login` when given. */
+async function connect(bridge, flow, login) {
+  const created = await createSession(bridge.id, { flowID: flow?.id, loginID: login?.loginID });
   show('session-view');
   session = new SessionView($('session-view'), {
     bridge,
     flow,
+    login,
     session: created,
     onExit: () => void showBridges(bridge.id),
   });

@@ -1,8 +1,9 @@
-// The bridge list: each bridge with its status, its logins and accounts, a Connect button
-// (with a choice of flow when there are several) and a Remove action per login.
+// The bridge list: each bridge with its status, its logins and accounts, and a Connect button
+// (with a choice of flow when there are several). Each login's row is built in logins.js.
 
 import { api, bridgePath } from './api.js';
-import { announce, h, replace, statusBadge } from './dom.js';
+import { h, replace, statusBadge } from './dom.js';
+import { loginItem, who } from './logins.js';
 
 const unavailableReasons = {
   connected: 'This bridge is connected and does not support more accounts.',
@@ -11,20 +12,22 @@ const unavailableReasons = {
   disabled: 'This bridge is turned off in the server configuration.',
 };
 
-const scopeLabels = {
-  'current-device': 'Only this connection (the account stays signed in on your other devices)',
-  'all-devices': 'Everywhere (sign the account out on all devices)',
-};
+/** Bridge statuses in which no login session can start, not even a reconnect. */
+const unreachable = new Set(['disabled', 'temporarily_unavailable']);
 
 /** The flow last chosen per bridge, kept while the list is redrawn. */
 const chosenFlows = new Map();
 
-/** Fetch every bridge with its flows and logins. A bridge whose details fail keeps its error. */
+/**
+ * Fetch every bridge with its flows and logins. A bridge whose details fail keeps its error.
+ * Flows are fetched for every bridge that can start a session: one that takes no new account
+ * (`connected`, `limit_reached`) can still reconnect the ones it has.
+ */
 export async function loadBridges() {
   const { items } = await api('/v1/bridges');
   return Promise.all(items.map(async (bridge) => {
     const [flows, logins] = await Promise.allSettled([
-      bridge.status === 'available' ? api(bridgePath(bridge.id, 'login-flows')) : Promise.resolve({ items: [] }),
+      unreachable.has(bridge.status) ? Promise.resolve({ items: [] }) : api(bridgePath(bridge.id, 'login-flows')),
       api(bridgePath(bridge.id, 'logins')),
     ]);
     return {
@@ -37,8 +40,8 @@ export async function loadBridges() {
 }
 
 /**
- * Render the list into `list`. `onConnect(bridge, flow, button, errorEl)` starts a session;
- * `onRemoved(bridgeID)` refreshes after a removal.
+ * Render the list into `list`. `onConnect(bridge, flow, login?)` starts a session (a reconnect
+ * of `login` when given); `onRemoved(bridgeID)` refreshes after a removal.
  */
 export function renderBridges(list, entries, { onConnect, onRemoved }) {
   if (entries.length === 0) {
@@ -59,17 +62,27 @@ function bridgeCard({ bridge, flows, logins, errors }, { onConnect, onRemoved })
     // An unavailable bridge shows its statusText as the reason beside the Connect button.
     bridge.statusText && bridge.status === 'available' ? h('p', { class: 'status-text', text: bridge.statusText }) : null,
     errors.map((e) => h('p', { class: 'form-error', text: e.message })),
-    accountsSection(bridge, logins, onRemoved),
+    accountsSection(bridge, flows, logins, { onConnect, onRemoved }),
     connectSection(bridge, flows, onConnect));
 }
 
-function accountsSection(bridge, logins, onRemoved) {
+function accountsSection(bridge, flows, logins, { onConnect, onRemoved }) {
   const accounts = bridge.accounts ?? [];
   const claimed = new Set();
+  const reconnect = {
+    flows,
+    flowID: chosenFlows.get(bridge.id),
+    // The reason shown beside the disabled Connect button says why.
+    disabledBy: unreachable.has(bridge.status) ? reasonID(bridge) : undefined,
+  };
   const items = logins.map((login) => {
     const own = accounts.filter((a) => a.loginID === login.loginID || login.accountIDs?.includes(a.accountID));
     for (const a of own) claimed.add(a.accountID);
-    return loginItem(bridge, login, own, onRemoved);
+    return loginItem(bridge, login, own, {
+      reconnect,
+      onReconnect: (flow) => onConnect(bridge, flow, login),
+      onRemoved: () => onRemoved(bridge.id),
+    });
   });
   for (const account of accounts) {
     if (!claimed.has(account.accountID)) items.push(accountItem(account));
@@ -79,93 +92,23 @@ function accountsSection(bridge, logins, onRemoved) {
     items.length > 0 ? h('ul', { class: 'login-list' }, items) : h('p', { class: 'muted', text: 'No account connected yet.' }));
 }
 
-function userName(user, fallback) {
-  return user?.fullName || user?.username || user?.id || fallback;
-}
-
-function who(user, fallback) {
-  const name = userName(user, fallback);
-  const handle = user?.username && user.username !== name ? ` @${user.username}` : '';
-  return [h('strong', { text: name }), handle ? h('span', { class: 'muted', text: handle }) : null];
-}
-
+/** An account with no login of its own in the list (a bridge may report more than one per login). */
 function accountItem(account) {
   return h('li', { class: 'login', 'data-account': account.accountID },
     h('div', { class: 'login-main' }, who(account.user, account.accountID), statusBadge(account.status)),
     account.statusText ? h('p', { class: 'muted small', text: account.statusText }) : null);
 }
 
-function loginItem(bridge, login, accounts, onRemoved) {
-  const name = userName(login.user ?? accounts[0]?.user, login.loginID);
-  const remove = h('button', { type: 'button', class: 'secondary danger-text', 'aria-expanded': 'false' },
-    'Remove', h('span', { class: 'visually-hidden', text: ` ${name}` }));
-  const item = h('li', { class: 'login', 'data-login': login.loginID },
-    h('div', { class: 'login-main' }, who(login.user ?? accounts[0]?.user, login.loginID), statusBadge(login.status), remove),
-    login.statusText ? h('p', { class: 'muted small', text: login.statusText }) : null,
-    accounts.filter((a) => a.status !== login.status).map((a) =>
-      h('p', { class: 'small' }, `Account ${a.accountID}: `, statusBadge(a.status))));
-  remove.addEventListener('click', () => {
-    if (item.querySelector('.confirm')) return;
-    remove.setAttribute('aria-expanded', 'true');
-    const close = () => {
-      confirm.remove();
-      remove.setAttribute('aria-expanded', 'false');
-      remove.focus();
-    };
-    const confirm = removeConfirm(bridge, login, name, close, onRemoved);
-    item.append(confirm);
-    confirm.querySelector('input, button.danger')?.focus();
-  });
-  return item;
-}
-
-function removeConfirm(bridge, login, name, close, onRemoved) {
-  const scopes = login.removeScopes?.length ? login.removeScopes : ['current-device'];
-  const titleID = `remove-${login.loginID}-title`;
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'danger', text: `Remove ${name}` });
-  const keep = h('button', { type: 'button', class: 'secondary', text: 'Keep' });
-  const choice = scopes.length > 1
-    ? h('fieldset', {},
-      h('legend', { text: 'Sign out' }),
-      scopes.map((scope, i) => h('label', { class: 'radio' },
-        h('input', { type: 'radio', name: 'scope', value: scope, checked: i === 0 }),
-        h('span', { text: scopeLabels[scope] ?? scope }))))
-    : null;
-  const form = h('form', { class: 'confirm', 'aria-labelledby': titleID },
-    h('p', { id: titleID }, h('strong', { text: `Remove ${name} from ${bridge.displayName}?` }),
-      ' It is signed out on the bridge and deleted from this server.'),
-    choice, error,
-    h('div', { class: 'actions' }, submit, keep));
-  keep.addEventListener('click', close);
-  form.addEventListener('keydown', (event) => { if (event.key === 'Escape') close(); });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const scope = choice ? new FormData(form).get('scope') : scopes[0];
-    submit.disabled = true;
-    error.hidden = true;
-    try {
-      const answer = await api(bridgePath(bridge.id, 'logins', login.loginID, 'remove'), { method: 'POST', body: { scope } });
-      const count = answer?.affectedAccountIDs?.length;
-      announce(`Removed ${name}${count ? ` (${count} account${count === 1 ? '' : 's'})` : ''}.`);
-      onRemoved(bridge.id);
-    } catch (err) {
-      if (err.isAuth) return;
-      submit.disabled = false;
-      error.hidden = false;
-      error.textContent = err.message;
-    }
-  });
-  return form;
+function reasonID(bridge) {
+  return `bridge-${bridge.id}-reason`;
 }
 
 function connectSection(bridge, flows, onConnect) {
   const available = bridge.status === 'available';
-  const reasonID = `bridge-${bridge.id}-reason`;
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const button = h('button', {
     type: 'submit', class: 'primary', disabled: !available,
-    'aria-describedby': available ? undefined : reasonID,
+    'aria-describedby': available ? undefined : reasonID(bridge),
     text: `Connect to ${bridge.displayName}`,
   });
   let select;
@@ -182,7 +125,7 @@ function connectSection(bridge, flows, onConnect) {
   }
   const form = h('form', { class: 'connect' },
     select ? h('div', { class: 'field' }, h('label', { for: select.id, text: 'Sign-in method' }), select, description) : null,
-    available ? null : h('p', { class: 'reason', id: reasonID, text: bridge.statusText || unavailableReasons[bridge.status] || 'This bridge cannot connect accounts right now.' }),
+    available ? null : h('p', { class: 'reason', id: reasonID(bridge), text: bridge.statusText || unavailableReasons[bridge.status] || 'This bridge cannot connect accounts right now.' }),
     h('div', { class: 'actions' }, button),
     error);
   form.addEventListener('submit', async (event) => {

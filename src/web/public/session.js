@@ -3,15 +3,23 @@
 
 import { api, bridgePath, readSessionEvents } from './api.js';
 import { announce, h, randomKey, replace } from './dom.js';
+import { attachments } from './attachments.js';
 import { cookieFields, inputFields, stepForm } from './forms.js';
+import { userName } from './logins.js';
 import { instructions, renderComplete, renderDisplay, renderEnded, stepTitle } from './steps.js';
 
 const POLL_INTERVAL_MS = 2000;
 const terminal = new Set(['complete', 'cancelled', 'failed']);
 
-/** Start a login session on a bridge; resolves with the new LoginSession. */
-export function createSession(bridgeID, flowID) {
-  return api(bridgePath(bridgeID, 'login-sessions'), { method: 'POST', body: flowID ? { flowID } : {} });
+/**
+ * Start a login session on a bridge; resolves with the new LoginSession. With `loginID` it
+ * reconnects that login; without `flowID` the bridge's default flow is used.
+ */
+export function createSession(bridgeID, { flowID, loginID } = {}) {
+  const body = {};
+  if (loginID) body.loginID = loginID;
+  if (flowID) body.flowID = flowID;
+  return api(bridgePath(bridgeID, 'login-sessions'), { method: 'POST', body });
 }
 
 function delay(ms, signal) {
@@ -26,12 +34,16 @@ function renderKey(s) {
   return JSON.stringify([s.status, s.updatedAt, s.currentStep, s.error]);
 }
 
-/** The session panel. `onExit()` goes back to the bridge list (which reloads it). */
+/**
+ * The session panel. `login` is the login being reconnected (undefined for a new account);
+ * `onExit()` goes back to the bridge list (which reloads it).
+ */
 export class SessionView {
-  constructor(root, { bridge, flow, session, onExit }) {
+  constructor(root, { bridge, flow, login, session, onExit }) {
     this.root = root;
     this.bridge = bridge;
     this.flow = flow;
+    this.login = login;
     this.onExit = onExit;
     this.deadlines = new Map();
     this.stopStep = () => {};
@@ -39,10 +51,8 @@ export class SessionView {
     this.body = h('div', { class: 'step-body' });
     this.actions = h('div', { class: 'actions session-actions' });
     this.notice = h('p', { class: 'form-error', role: 'alert', hidden: true });
-    const flowName = flow ? ` · ${flow.name || flow.id}` : '';
-    replace(root, h('div', { class: 'panel' },
-      h('p', { class: 'eyebrow', text: `${bridge.displayName}${flowName}` }),
-      this.heading, this.body, this.notice, this.actions));
+    this.eyebrow = h('p', { class: 'eyebrow' });
+    replace(root, h('div', { class: 'panel' }, this.eyebrow, this.heading, this.body, this.notice, this.actions));
     root.setAttribute('aria-labelledby', 'session-title');
     this.reset(session);
   }
@@ -53,6 +63,9 @@ export class SessionView {
     this.abort = new AbortController();
     this.session = undefined;
     this.key = undefined;
+    const name = this.login && userName(this.login.user, this.login.loginID);
+    this.eyebrow.textContent = [this.bridge.displayName, this.flow && (this.flow.name || this.flow.id), name && `Reconnect ${name}`]
+      .filter(Boolean).join(' · ');
     this.apply(session);
     void this.watch(this.abort.signal);
   }
@@ -89,14 +102,15 @@ export class SessionView {
     this.stopStep();
     this.stopStep = () => {};
     this.notice.hidden = true;
-    this.heading.textContent = stepTitle(s);
+    const title = this.login && s.status === 'complete' ? 'Account reconnected' : stepTitle(s);
+    this.heading.textContent = title;
 
     let focus = this.heading;
     if (terminal.has(s.status)) {
       this.abort.abort();
       replace(this.body, s.status === 'complete' ? renderComplete(s) : renderEnded(s));
       this.renderEndActions();
-      announce(s.status === 'complete' ? 'Account connected.' : `${stepTitle(s)}. ${s.error?.message ?? ''}`);
+      announce(s.status === 'complete' ? `${title}.` : `${title}. ${s.error?.message ?? ''}`);
     } else if (step?.type === 'user_input' || step?.type === 'cookies') {
       const reasked = sameStep && step.type === 'user_input';
       const form = stepForm({
@@ -106,7 +120,7 @@ export class SessionView {
       });
       replace(this.body,
         instructions(step.instructions, reasked),
-        step.type === 'cookies' ? signInLink(step.url) : null,
+        step.type === 'cookies' ? signInLink(step.url) : attachments(step.attachments),
         form.element);
       this.renderCancel();
       if (reasked) announce(step.instructions ?? 'Please answer again.');
@@ -211,11 +225,15 @@ export class SessionView {
     }
   }
 
+  /** Start again: the same login again after a failure, a new account after a completion. */
   async restart(button) {
     button.disabled = true;
     try {
       this.deadlines.clear();
-      this.reset(await createSession(this.bridge.id, this.flow?.id));
+      const login = this.session.status === 'complete' ? undefined : this.login;
+      const created = await createSession(this.bridge.id, { flowID: this.flow?.id, loginID: login?.loginID });
+      this.login = login;
+      this.reset(created);
     } catch (err) {
       if (err.isAuth) return;
       button.disabled = false;
