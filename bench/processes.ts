@@ -38,7 +38,7 @@ export interface ServerOptions {
   configYAML?: string;
   /** Extra node flags (e.g. `--cpu-prof`). */
   nodeFlags?: string[];
-  /** Run this entry file instead of `bin/bridge-login.js` (a precompiled build). */
+  /** Run this entry file instead of `bin/bridge-login.js` (e.g. the sources through tsx). */
   entry?: string;
   timeoutMs?: number;
   /** Told the start time of every server started with these options. */

@@ -6,9 +6,10 @@
  * (`latest-quick.json` in quick mode) and to `--out`. See docs/benchmarks.md for each figure.
  *
  * - `--quick`: a few seconds in all, small counts (the test suite's smoke mode).
- * - `--only get,logins,memory,waiting,startup,precompiled`: run only these parts (the floor runs
- *   with get/logins). A full run without `--only` adds `precompiled`: start time and memory of
- *   the sources transpiled to JavaScript, run without tsx, for comparison.
+ * - `--only get,logins,memory,waiting,startup,tsx`: run only these parts (the floor runs
+ *   with get/logins). A full run without `--only` adds `tsx`: start time and memory of the
+ *   TypeScript sources run through tsx (what runs right after an edit), for comparison.
+ *   Every other figure is of the compiled build (`npm run build`), which the run makes first.
  * - `--profile DIR`: start the load-test server with `--cpu-prof --cpu-prof-dir DIR`.
  * - `--seconds N`: seconds of each load test (default 10; 1 in quick mode).
  * - `--change scan|cancel`: what ends each waiting session in (5) (default: scan its QR code).
@@ -22,9 +23,9 @@ import { PROJECT_ROOT, startFloor, startServer } from './processes.ts';
 import { checkGoals, machine, table, type Figures, type Results } from './report.ts';
 import { measureStartup, startupFigure } from './startup.ts';
 import { measureWaiting, type Change } from './waiting.ts';
-import { compileForComparison } from './precompiled.ts';
+import { build } from '../scripts/build.ts';
 
-const PARTS = ['get', 'logins', 'memory', 'waiting', 'startup', 'precompiled'] as const;
+const PARTS = ['get', 'logins', 'memory', 'waiting', 'startup', 'tsx'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values: args } = parseArgs({
@@ -39,7 +40,7 @@ const { values: args } = parseArgs({
 });
 
 const quick = args.quick!;
-const only = new Set((args.only?.split(',') ?? PARTS.filter((p) => p !== 'precompiled')) as Part[]);
+const only = new Set((args.only?.split(',') ?? PARTS.filter((p) => p !== 'tsx')) as Part[]);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (one of ${PARTS.join(', ')})`);
 const plan = {
   load: { seconds: args.seconds ? Number(args.seconds) : quick ? 1 : 10, warmUpSeconds: quick ? 0 : 3, connections: 10 } satisfies LoadOptions,
@@ -54,9 +55,11 @@ const log = (line: string): void => void process.stderr.write(`bench: ${((perfor
 /** Start times of every server the run starts (the quick mode's start-up figure). */
 const startsMs: number[] = [];
 const onStarted = (ms: number): void => void startsMs.push(ms);
+/** Options of every server the run starts (the compiled entry is set once it is built). */
+const serverDefaults: { onStarted: typeof onStarted; entry?: string } = { onStarted };
 
 async function loadTests(figures: Figures): Promise<void> {
-  const server = await startServer({ onStarted, ...(args.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] } : {}) });
+  const server = await startServer({ ...serverDefaults, ...(args.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] } : {}) });
   let floor;
   try {
     const auth = { authorization: `Bearer ${server.token}` };
@@ -87,31 +90,34 @@ async function loadTests(figures: Figures): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Measure what `npm start` runs: the compiled build, made fresh from the current sources
+  // (into .tmp/, so that a run never touches the dist/ that other processes may be running).
+  serverDefaults.entry = await build(path.join(PROJECT_ROOT, '.tmp', 'bench-build'));
   const figures: Figures = {};
   if (only.has('get') || only.has('logins')) await loadTests(figures);
   if (only.has('memory')) {
     log(`memory: ${plan.memorySessions} sessions, ${quick ? 'cancelled' : 'expiring after 10 s'}`);
-    figures.memory = await measureMemory({ sessions: plan.memorySessions, settleSeconds: plan.settleSeconds, ended: quick ? 'cancelled' : 'expired', serverOptions: { onStarted } });
+    figures.memory = await measureMemory({ sessions: plan.memorySessions, settleSeconds: plan.settleSeconds, ended: quick ? 'cancelled' : 'expired', serverOptions: serverDefaults });
   }
   if (only.has('waiting')) {
     log(`waiting: ${plan.waiters} long-polls and ${plan.waiters} event streams`);
-    figures.waiting = await measureWaiting({ waiters: plan.waiters, boundSeconds: quick ? 15 : 40, serverOptions: { onStarted }, ...(args.change ? { change: args.change as Change } : {}) });
+    figures.waiting = await measureWaiting({ waiters: plan.waiters, boundSeconds: quick ? 15 : 40, serverOptions: serverDefaults, ...(args.change ? { change: args.change as Change } : {}) });
   }
   if (only.has('startup')) {
     if (quick && startsMs.length > 0) {
       figures.startup = startupFigure(startsMs);
     } else {
       log(`startup: ${plan.startupRuns} runs`);
-      figures.startup = await measureStartup(plan.startupRuns);
+      figures.startup = await measureStartup(plan.startupRuns, serverDefaults);
     }
   }
-  if (only.has('precompiled') || (!quick && !args.only)) {
-    // For comparison: the same sources transpiled once to JavaScript, without tsx.
-    const entry = await compileForComparison();
-    log(`precompiled, for comparison: ${plan.startupRuns} starts, ${plan.memorySessions} sessions`);
-    figures.precompiled = {
-      startup: await measureStartup(plan.startupRuns, { entry }),
-      memory: await measureActive(plan.memorySessions, { entry }),
+  if (only.has('tsx') || (!quick && !args.only)) {
+    // For comparison: the TypeScript sources compiled on the fly by tsx, as right after an edit.
+    const viaTsx = { entry: path.join(PROJECT_ROOT, 'src', 'main.ts'), nodeFlags: ['--import', 'tsx'] };
+    log(`through tsx, for comparison: ${plan.startupRuns} starts, ${plan.memorySessions} sessions`);
+    figures.tsx = {
+      startup: await measureStartup(plan.startupRuns, viaTsx),
+      memory: await measureActive(plan.memorySessions, viaTsx),
     };
   }
   const results: Results = {

@@ -3,11 +3,20 @@
  * Where the server keeps its files by default. The data directory holds the SQLite database
  * and the first access token (`access-token`, readable by its owner only).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The project's root folder (the one with package.json). */
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The nearest folder at or above `dir` that holds a package.json. */
+function packageRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return dir;
+  }
+}
+
+/** The project's root folder (the one with package.json), from the sources or from `dist/`. */
+export const projectRoot = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 /** The data directory used when none is given: `data/` under the project. */
 export function defaultDataDir(): string {

@@ -49,4 +49,10 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 2: only finished sessions are ever looked up by finished_at (the retention sweep), so the
+  // index holds only them; creating a session no longer writes an index entry.
+  `
+  DROP INDEX sessions_finished;
+  CREATE INDEX sessions_finished ON sessions (finished_at) WHERE finished_at IS NOT NULL;
+  `,
 ];

@@ -5,6 +5,9 @@
  * process, and a revoked token must stop working on the running server at once: the active
  * tokens are kept in memory and read again whenever another connection has committed to the
  * database since the last look (`PRAGMA data_version`), which costs a fraction of a query.
+ * That look is taken at most once per millisecond: a revocation committed by another process
+ * counts for every request that starts a millisecond or more after it, and a burst of requests
+ * does not pay for a read transaction each.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from './db.ts';
@@ -17,6 +20,8 @@ export interface TokenInfo {
 }
 
 const TOKEN_PREFIX = 'bl_';
+/** Longest time, in ms, that a change made by another process can go unseen. */
+const RECHECK_MS = 1;
 
 function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
@@ -29,6 +34,8 @@ export class TokenStore {
   private readonly dataVersion;
   /** `data_version` when `active` was read; it moves when another connection commits. */
   private seenVersion = -1;
+  /** `performance.now()` of the last look at `data_version`. */
+  private lookedAt = -Infinity;
 
   constructor(private readonly db: Db) {
     this.activeRows = db.prepare<[], { id: string; hash: string }>('SELECT id, hash FROM tokens WHERE revoked_at IS NULL');
@@ -37,6 +44,9 @@ export class TokenStore {
 
   /** The active tokens, read again if another process changed the database since the last look. */
   private current(): Map<string, { id: string; hash: Buffer }> {
+    const now = performance.now();
+    if (now - this.lookedAt < RECHECK_MS) return this.active;
+    this.lookedAt = now;
     const version = this.dataVersion.get()!;
     if (version !== this.seenVersion) {
       this.seenVersion = version;
@@ -53,6 +63,7 @@ export class TokenStore {
     this.db.prepare('INSERT INTO tokens (id, name, hash, created_at) VALUES (?, ?, ?, ?)').run(id, name, hash.toString('hex'), now);
     // This connection's own commits do not move data_version: read again on the next look.
     this.seenVersion = -1;
+    this.lookedAt = -Infinity;
     return { token, info: { id, name, createdAt: now } };
   }
 
@@ -78,6 +89,7 @@ export class TokenStore {
   revoke(id: string, now: number): boolean {
     const changed = this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
     this.seenVersion = -1;
+    this.lookedAt = -Infinity;
     return changed;
   }
 
