@@ -8,20 +8,14 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
-import {
-  BridgeUnavailableError,
-  LoginLimitError,
-  UnknownLoginError,
-  type Bridge,
-  type LoginError,
-  type LoginProcess,
-  type StepOutcome,
-} from '../bridges/types.ts';
+import { BridgeUnavailableError, LoginLimitError, UnknownLoginError, type Bridge, type LoginProcess, type StepOutcome } from '../bridges/types.ts';
 import type { LoginService } from '../logins/service.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import * as machine from './machine.ts';
 import { LiveSession } from './live.ts';
 import { scrubOutcome, secretValues } from './scrub.ts';
+import { FAILED_PROCESS, bridgeFailure } from './failures.ts';
+import { nextChange } from './long-poll.ts';
 import { isFinished, type CompleteStep, type Session } from './model.ts';
 
 export interface SessionLimits {
@@ -65,20 +59,7 @@ export interface SubmitRequest {
 
 const MAX_KEYS_PER_SESSION = 100;
 
-/** The process of a login that failed to start: there is nothing to submit, wait on or cancel. */
-const FAILED_PROCESS: LoginProcess = {
-  submit: async () => ({ kind: 'failed', error: { code: 'bridge_error', message: 'This login failed to start.' } }),
-  wait: () => Promise.reject(new Error('this login failed to start')),
-  cancel: async () => {},
-};
-
 const randomID = (): string => randomBytes(16).toString('base64url');
-
-function bridgeFailure(err: unknown): LoginError {
-  const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof BridgeUnavailableError) return { code: 'bridge_unavailable', message: `The bridge stopped answering: ${message}` };
-  return { code: 'bridge_error', message: 'The bridge failed while handling the login.', details: { reason: message } };
-}
 
 export class SessionService {
   private readonly live = new Map<string, LiveSession>();
@@ -316,7 +297,7 @@ export class SessionService {
       case 'error':
         throw decision.error;
       case 'wait':
-        return this.longPoll(live, req.waitMs ?? this.limits.longPollMs, req.signal);
+        return nextChange(live, this.clock, req.waitMs ?? this.limits.longPollMs, req.signal);
       case 'run': {
         let reply: Promise<string>;
         if (live.running && live.running.stepID === req.stepID) {
@@ -369,22 +350,6 @@ export class SessionService {
     });
     live.running = { stepID, reply };
     return reply;
-  }
-
-  /** Answer when the session changes, or after `waitMs` with it unchanged. */
-  private longPoll(live: LiveSession, waitMs: number, signal?: AbortSignal): Promise<string> {
-    if (waitMs <= 0 || isFinished(live.session)) return Promise.resolve(live.json);
-    return new Promise((resolve) => {
-      const done = (): void => {
-        stop();
-        timer.cancel();
-        signal?.removeEventListener('abort', done);
-        resolve(live.json);
-      };
-      const stop = live.watch(done);
-      const timer = this.clock.setTimeout(done, waitMs);
-      signal?.addEventListener('abort', done, { once: true });
-    });
   }
 
   // ---- cancel ----------------------------------------------------------------------------
