@@ -240,9 +240,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   infoRoutes(server, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
   bridgeRoutes(server, bridges, logins);
-  sessionRoutes(server, sessions, config.sessions.longPollSeconds * 1000);
+  sessionRoutes(server, sessions);
   eventRoutes(server, sessions, clock);
-  if (demo) await server.register(demoPages, { demo, now: () => clock.now() });
+  if (demo) await server.register(demoPages, { demo });
   let openapi: string | undefined;
   server.get('/v1/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
     openapi ??= JSON.stringify(server.swagger());

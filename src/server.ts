@@ -10,8 +10,7 @@ import { TOKEN_FILE_NAME } from './config/paths.ts';
 import { createBridgev2Bridges } from './bridges/external.ts';
 
 /** Create the first token when none exists, and write it to an owner-only file. */
-function ensureFirstToken(app: App, config: Config): { token?: string; created: boolean } {
-  const file = path.join(config.dataDir, TOKEN_FILE_NAME);
+function ensureFirstToken(app: App, file: string): { token?: string; created: boolean } {
   if (app.tokens.isEmpty()) {
     const { token } = app.tokens.create('first-start', Date.now());
     // A fresh owner-only file: never one left there before (its mode, or a planted symlink).
@@ -35,7 +34,8 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
     throw new ConfigError(`the data directory ${config.dataDir} is writable by other users; make it yours alone (chmod 700)`);
   }
   const app = await buildApp({ config, externalBridges: createBridgev2Bridges });
-  const first = ensureFirstToken(app, config);
+  const tokenFile = path.join(config.dataDir, TOKEN_FILE_NAME);
+  const first = ensureFirstToken(app, tokenFile);
   try {
     await app.server.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -44,7 +44,6 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
   }
   const base = app.baseURL();
   const lines = [`bridge-login listening on ${base}`, `  data directory: ${config.dataDir}`];
-  const tokenFile = path.join(config.dataDir, TOKEN_FILE_NAME);
   // A token is printed by the start that created it, and on later starts only to a terminal:
   // output that is not a terminal tends to end up in logs (a service manager's journal).
   if (first.token !== undefined && (first.created || (out as { isTTY?: boolean }).isTTY === true)) {

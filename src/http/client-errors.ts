@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from './errors.ts';
+import { ApiError, internalError } from './errors.ts';
 import { sendApiError } from './error-handler.ts';
 
 function invalid(message: string, code: string): ApiError {
@@ -55,7 +55,7 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
   else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') api = invalid('a path segment of the URL is too long', 'maxLength');
   else {
     request.log.error({ code: err.code }, 'router error');
-    api = new ApiError('internal_error', 'Something went wrong on the server. The error was logged; please report it.');
+    api = internalError();
   }
   void sendApiError(reply, api);
 }

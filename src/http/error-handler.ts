@@ -4,7 +4,7 @@
  * mapped to their codes, anything else a 500 that says nothing internal.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, NO_RETRY_CODES, type ValidationIssue } from './errors.ts';
+import { ApiError, NO_RETRY_CODES, internalError, type ValidationIssue } from './errors.ts';
 
 interface AjvIssue {
   keyword: string;
@@ -80,7 +80,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     let api = toApiError(err);
     if (!api) {
       request.log.error({ err }, 'unhandled error');
-      api = new ApiError('internal_error', 'Something went wrong on the server. The error was logged; please report it.');
+      api = internalError();
     }
     return sendApiError(reply, api);
   });

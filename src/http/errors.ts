@@ -71,6 +71,11 @@ export function invalidRequest(message: string, issues: ValidationIssue[]): ApiE
   return new ApiError('invalid_request', message, { issues });
 }
 
+/** A 500 `internal_error`: a bug, whose answer says nothing internal (the details go to the log). */
+export function internalError(): ApiError {
+  return new ApiError('internal_error', 'Something went wrong on the server. The error was logged; please report it.');
+}
+
 /** A 404 `not_found` for a named kind of thing. */
 export function notFound(what: string): ApiError {
   return new ApiError('not_found', `${what} not found`);

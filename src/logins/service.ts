@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { ApiError, notFound } from '../http/errors.ts';
-import type { BridgeRegistry } from '../bridges/registry.ts';
+import { unreachable, type BridgeRegistry } from '../bridges/registry.ts';
 import { BridgeUnavailableError, UnknownLoginError, type Bridge, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
 import type { LoginStore, StoredLogin } from '../store/logins.ts';
 import { accountIDOf, toAccount, toBridgeLogin, type AccountWire, type BridgeLoginWire } from './view.ts';
@@ -215,7 +215,7 @@ export class LoginService {
     try {
       await bridge.logout(loginID, scope);
     } catch (err) {
-      if (err instanceof BridgeUnavailableError) throw new ApiError('bridge_unavailable', `bridge "${bridgeID}" cannot be reached: ${err.message}`);
+      if (err instanceof BridgeUnavailableError) throw unreachable(bridgeID, err);
       // The bridge no longer knows it: removing our copy is what the user asked for.
       if (!(err instanceof UnknownLoginError)) throw err;
     }

@@ -2,21 +2,9 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError } from '../http/errors.ts';
-import { BridgeUnavailableError } from '../bridges/types.ts';
-import type { BridgeRegistry } from '../bridges/registry.ts';
+import { onBridge, type BridgeRegistry } from '../bridges/registry.ts';
 import type { LoginService } from '../logins/service.ts';
 import { PathID, errorResponses } from '../schemas/common.ts';
-
-/** Run a call on a bridge, turning "it does not answer" into 503 `bridge_unavailable`. */
-async function onBridge<T>(bridgeID: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof BridgeUnavailableError) throw new ApiError('bridge_unavailable', `bridge "${bridgeID}" cannot be reached: ${err.message}`);
-    throw err;
-  }
-}
 
 export function bridgeRoutes(app: FastifyInstance, bridges: BridgeRegistry, logins: LoginService): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -27,7 +27,7 @@ export function waitBudgetMs(maxMs: number, waitQuery?: string, stainlessTimeout
   return Math.max(0, Math.floor(ms));
 }
 
-export function sessionRoutes(app: FastifyInstance, sessions: SessionService, longPollMs: number): void {
+export function sessionRoutes(app: FastifyInstance, sessions: SessionService): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post(
@@ -110,7 +110,7 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService, lo
           type: request.body.type,
           ...(request.body.fields !== undefined ? { fields: request.body.fields } : {}),
           ...(request.headers['idempotency-key'] !== undefined ? { idempotencyKey: request.headers['idempotency-key'] } : {}),
-          waitMs: waitBudgetMs(longPollMs, request.query.wait, request.headers['x-stainless-timeout']),
+          waitMs: waitBudgetMs(sessions.longPollMs, request.query.wait, request.headers['x-stainless-timeout']),
           signal: abort?.signal,
         });
         return sendJSON(reply, json);

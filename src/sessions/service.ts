@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { ApiError, notFound } from '../http/errors.ts';
-import type { BridgeRegistry } from '../bridges/registry.ts';
+import { unreachable, type BridgeRegistry } from '../bridges/registry.ts';
 import { BridgeUnavailableError, LoginLimitError, UnknownLoginError, type Bridge, type LoginProcess, type StepOutcome } from '../bridges/types.ts';
 import type { LoginService } from '../logins/service.ts';
 import type { SessionStore } from '../store/sessions.ts';
@@ -83,6 +83,11 @@ export class SessionService {
     return this.activeCount;
   }
 
+  /** Longest a `display_and_wait` submit waits for a change. */
+  get longPollMs(): number {
+    return this.limits.longPollMs;
+  }
+
   /** Number of sessions held in memory (active and retained). */
   get size(): number {
     return this.live.size;
@@ -137,7 +142,7 @@ export class SessionService {
     try {
       started = await bridge.startLogin({ flowID, ...(reconnect !== undefined ? { loginID: reconnect } : {}), signal: abort.signal });
     } catch (err) {
-      if (err instanceof BridgeUnavailableError) throw new ApiError('bridge_unavailable', `bridge "${bridgeID}" cannot be reached: ${err.message}`);
+      if (err instanceof BridgeUnavailableError) throw unreachable(bridgeID, err);
       if (err instanceof LoginLimitError) throw new ApiError('login_limit_reached', err.message);
       if (err instanceof UnknownLoginError) throw new ApiError('unknown_login', err.message);
       if (abort.signal.aborted) throw new ApiError('bridge_unavailable', 'the server is shutting down');
@@ -169,7 +174,7 @@ export class SessionService {
       flows = await bridge.flows();
     } catch (err) {
       if (!(err instanceof BridgeUnavailableError)) this.opts.onError?.(err, `listing the flows of bridge "${bridge.descriptor.id}"`);
-      throw new ApiError('bridge_unavailable', `bridge "${bridge.descriptor.id}" cannot be reached: ${(err as Error).message}`);
+      throw unreachable(bridge.descriptor.id, err);
     }
     if (flowID === undefined) {
       const first = flows[0];

@@ -65,7 +65,7 @@ export class DemoBridge implements Bridge {
   readonly cookies: DemoCookies;
 
   constructor(private readonly opts: DemoBridgeOptions) {
-    this.cookies = new DemoCookies(opts.db);
+    this.cookies = new DemoCookies(opts.db, opts.clock);
   }
 
   async health() {
@@ -109,7 +109,7 @@ export class DemoBridge implements Bridge {
         return { process, first: process.first };
       }
       case 'cookies':
-        return { process: new CookieProcess(this.cookies, () => this.opts.clock.now()), first: { kind: 'step', step: cookiesStep(this.opts.baseURL()) } };
+        return { process: new CookieProcess(this.cookies), first: { kind: 'step', step: cookiesStep(this.opts.baseURL()) } };
       default:
         return { process: new PasswordProcess(false), first: { kind: 'failed', error: { code: 'bridge_error', message: `unknown flow "${options.flowID}"` } } };
     }

@@ -4,6 +4,7 @@
  * as hashes, and each works once.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
 import type { Db } from '../../store/db.ts';
 import type { CookiesStep, LoginProcess, StepInput, StepOutcome } from '../types.ts';
 import { demoLogin } from './identity.ts';
@@ -18,14 +19,18 @@ export class DemoCookies {
   private readonly take;
   private readonly purge;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly clock: Clock,
+  ) {
     this.insert = db.prepare('INSERT INTO demo_cookies (value_hash, username, created_at) VALUES (?, ?, ?)');
     this.take = db.prepare<[string, number], { username: string }>('DELETE FROM demo_cookies WHERE value_hash = ? AND created_at >= ? RETURNING username');
     this.purge = db.prepare('DELETE FROM demo_cookies WHERE created_at < ?');
   }
 
   /** Issue a new cookie value for `username`. */
-  issue(username: string, now: number): string {
+  issue(username: string): string {
+    const now = this.clock.now();
     const value = randomBytes(24).toString('base64url');
     this.purge.run(now - 3_600_000);
     this.insert.run(hash(value), username, now);
@@ -33,8 +38,8 @@ export class DemoCookies {
   }
 
   /** The username a value was issued for (using it up), or undefined. */
-  redeem(value: string, now: number): string | undefined {
-    return this.take.get(hash(value), now - 3_600_000)?.username;
+  redeem(value: string): string | undefined {
+    return this.take.get(hash(value), this.clock.now() - 3_600_000)?.username;
   }
 }
 
@@ -51,13 +56,10 @@ export function cookiesStep(baseURL: string): CookiesStep {
 }
 
 export class CookieProcess implements LoginProcess {
-  constructor(
-    private readonly cookies: DemoCookies,
-    private readonly now: () => number,
-  ) {}
+  constructor(private readonly cookies: DemoCookies) {}
 
   async submit(input: StepInput): Promise<StepOutcome> {
-    const username = this.cookies.redeem(input.session ?? '', this.now());
+    const username = this.cookies.redeem(input.session ?? '');
     if (username === undefined) {
       return { kind: 'failed', error: { code: 'invalid_credentials', message: 'That session cookie was not issued by the sign-in page (or was already used).' } };
     }

@@ -2,11 +2,11 @@
  * The demo bridge's waiting flows (`api.md` §7): `qr`, a code scanned by a "phone" that POSTs
  * its one-time URL, replaced on a timer; and `code`, a pairing code typed on `/demo/link`.
  */
-import QRCode from 'qrcode';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import type { DisplayAndWaitStep, LoginProcess, StepOutcome } from '../types.ts';
 import { demoLogin } from './identity.ts';
 import { OutcomeMailbox } from './outcomes.ts';
+import { qrImageURL } from '../qr-image.ts';
 import type { Pairings } from './pairings.ts';
 
 export interface QrOptions {
@@ -15,12 +15,6 @@ export interface QrOptions {
   baseURL: () => string;
   refreshMs: number;
   maxCodes: number;
-}
-
-/** The QR code of `data` as an SVG data URI, so that any client can show it. */
-export async function qrImageURL(data: string): Promise<string> {
-  const svg = await QRCode.toString(data, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
-  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
 /** A QR login: shows a code, replaces it every `refreshMs`, fails after `maxCodes` codes. */

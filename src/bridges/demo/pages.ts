@@ -56,7 +56,7 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 
 const FormBody = Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]);
 
-export async function demoPages(app: FastifyInstance, opts: { demo: DemoBridge; now: () => number }): Promise<void> {
+export async function demoPages(app: FastifyInstance, opts: { demo: DemoBridge }): Promise<void> {
   const { demo } = opts;
   // HTML forms post url-encoded bodies; this parser exists only for these pages.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -113,7 +113,7 @@ export async function demoPages(app: FastifyInstance, opts: { demo: DemoBridge; 
     if (!username || !password || password === INCORRECT_PASSWORD) {
       return page(reply, 401, 'Sign in to Demo Chat', signInForm('<p class="bad" role="alert">The username or password is incorrect.</p>'));
     }
-    const value = demo.cookies.issue(username, opts.now());
+    const value = demo.cookies.issue(username);
     reply.header('set-cookie', `${DEMO_COOKIE}=${value}; Path=/; SameSite=Lax; Max-Age=3600`);
     return reply.redirect('/demo/signed-in', 303);
   });
