@@ -13,6 +13,7 @@ import { openDatabase, type Db } from './store/db.ts';
 import { TokenStore } from './store/tokens.ts';
 import { LoginStore } from './store/logins.ts';
 import { SessionStore } from './store/sessions.ts';
+import { GroupCommit } from './store/group-commit.ts';
 import { BridgeRegistry } from './bridges/registry.ts';
 import { DemoBridge } from './bridges/demo/bridge.ts';
 import type { Bridge } from './bridges/types.ts';
@@ -154,8 +155,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   const tokens = new TokenStore(db);
-  const loginStore = new LoginStore(db);
-  const sessionStore = new SessionStore(db);
+  // The writes of one event-loop turn share a commit; answers wait for it (the onSend hook).
+  const commits = new GroupCommit(db, (err) => server.log.error({ err }, 'error while committing to the database'));
+  const loginStore = new LoginStore(db, commits);
+  const sessionStore = new SessionStore(db, commits);
   const bridgeList: Bridge[] = [];
   const demo = config.demo.enabled
     ? new DemoBridge({ clock, logins: loginStore, db, baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes })
@@ -192,6 +195,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   registerErrorHandling(server);
+  // No answer leaves before the writes made so far are committed: what a client is told survives a crash.
+  server.addHook('onSend', (_request, _reply, payload, done) => commits.whenDurable(() => done(null, payload)));
 
   const isAllowedHost = makeHostCheck(config.allowedHosts);
   const auth = new Authenticator(tokens, clock, deps.authLimits);
@@ -241,7 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   infoRoutes(server, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
   bridgeRoutes(server, bridges, logins);
   sessionRoutes(server, sessions);
-  eventRoutes(server, sessions, clock);
+  eventRoutes(server, sessions, clock, commits);
   if (demo) await server.register(demoPages, { demo });
   let openapi: string | undefined;
   server.get('/v1/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
@@ -264,6 +269,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       sessions.close();
       await bridges.close();
       await server.close();
+      commits.flush();
       if (ownsDb) db.close();
     })());
 

@@ -1,19 +1,21 @@
 /**
  * `GET …/login-sessions/{id}/events` (`api.md` §6): the session at once as `event: session`,
  * then again on every change, a keep-alive comment every 15 s, closed after a terminal state
- * (or when the server stops).
+ * (or when the server stops). Like every answer, an event waits until the change it reports is
+ * committed.
  */
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock, TimerHandle } from '../clock.ts';
+import type { GroupCommit } from '../store/group-commit.ts';
 import { PathID, errorResponses } from '../schemas/common.ts';
 import { isFinished } from './model.ts';
 import type { SessionService } from './service.ts';
 
 export const KEEP_ALIVE_MS = 15_000;
 
-export function eventRoutes(app: FastifyInstance, sessions: SessionService, clock: Clock): void {
+export function eventRoutes(app: FastifyInstance, sessions: SessionService, clock: Clock, commits: GroupCommit): void {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/v1/bridges/:bridgeID/login-sessions/:loginSessionID/events',
     {
@@ -49,10 +51,16 @@ export function eventRoutes(app: FastifyInstance, sessions: SessionService, cloc
         res.write(': keep-alive\n\n');
         keepAlive = clock.setTimeout(ping, KEEP_ALIVE_MS);
       };
-      const send = (): void => {
+      const write = (json: string, last: boolean): void => {
         if (res.writableEnded) return;
-        res.write(`event: session\ndata: ${live.json}\n\n`);
-        if (isFinished(live.session) || live.ended) close();
+        res.write(`event: session\ndata: ${json}\n\n`);
+        if (last) close();
+      };
+      // The state is taken now, and written once it is durable.
+      const send = (): void => {
+        const json = live.json;
+        const last = isFinished(live.session) || live.ended;
+        commits.whenDurable(() => write(json, last));
       };
       stop = live.watch(send);
       res.once('close', close);

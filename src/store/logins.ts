@@ -3,6 +3,7 @@
  * truth; for external bridges it is a copy kept in step with what the bridge reports.
  */
 import type { Db } from './db.ts';
+import type { GroupCommit } from './group-commit.ts';
 import type { LoginStatus, User } from '../bridges/types.ts';
 
 export interface StoredLogin {
@@ -45,7 +46,11 @@ export class LoginStore {
   private readonly deleteStmt;
   private readonly countStmt;
 
-  constructor(db: Db) {
+  /** With `commits`, writes join the current turn's group commit instead of committing each. */
+  constructor(
+    db: Db,
+    private readonly commits?: GroupCommit,
+  ) {
     this.byBridge = db.prepare<[string], Row>('SELECT * FROM logins WHERE bridge_id = ? ORDER BY created_at, login_id');
     this.one = db.prepare<[string, string], Row>('SELECT * FROM logins WHERE bridge_id = ? AND login_id = ?');
     this.all = db.prepare<[], Row>('SELECT * FROM logins ORDER BY bridge_id, created_at, login_id');
@@ -79,6 +84,7 @@ export class LoginStore {
 
   /** Create or update a login; returns the stored row. */
   upsert(login: { bridgeID: string; loginID: string; status: LoginStatus; statusText?: string; user: User }, now: number): StoredLogin {
+    this.commits?.join();
     const row = this.upsertStmt.get({
       bridgeID: login.bridgeID,
       loginID: login.loginID,
@@ -91,6 +97,7 @@ export class LoginStore {
   }
 
   delete(bridgeID: string, loginID: string): boolean {
+    this.commits?.join();
     return this.deleteStmt.run(bridgeID, loginID).changes > 0;
   }
 }

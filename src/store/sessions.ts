@@ -3,6 +3,7 @@
  * `Idempotency-Key`s, so that sessions survive a restart and stay readable for their retention.
  */
 import type { Db } from './db.ts';
+import type { GroupCommit } from './group-commit.ts';
 import type { Session, SessionStatus, SessionStep } from '../sessions/model.ts';
 import type { LoginError } from '../bridges/types.ts';
 
@@ -53,7 +54,11 @@ export class SessionStore {
   private readonly repliesStmt;
   private readonly transaction: <T>(fn: () => T) => T;
 
-  constructor(private readonly db: Db) {
+  /** With `commits`, writes join the current turn's group commit instead of committing each. */
+  constructor(
+    private readonly db: Db,
+    private readonly commits?: GroupCommit,
+  ) {
     this.saveStmt = db.prepare(
       `INSERT INTO sessions (id, bridge_id, flow_id, status, step_json, error_json, login_id, last_answered_step_id,
          bridge_state_json, created_at, updated_at, expires_at, finished_at)
@@ -71,6 +76,7 @@ export class SessionStore {
   }
 
   save(s: Session, bridgeState?: unknown): void {
+    this.commits?.join();
     this.saveStmt.run({
       id: s.id,
       bridgeID: s.bridgeID,
@@ -90,6 +96,7 @@ export class SessionStore {
 
   /** Run `fn` in one transaction, so that the writes it makes share one commit. */
   inTransaction<T>(fn: () => T): T {
+    this.commits?.join();
     return this.transaction(fn);
   }
 
@@ -103,15 +110,18 @@ export class SessionStore {
 
   /** Delete sessions finished at or before `cutoff` (their replies go with them). */
   deleteFinishedBefore(cutoff: number): number {
+    this.commits?.join();
     return this.deleteBeforeStmt.run(cutoff).changes;
   }
 
   /** Delete one session (its replies go with it). */
   delete(id: string): void {
+    this.commits?.join();
     this.deleteStmt.run(id);
   }
 
   saveReply(sessionID: string, key: string, replyJSON: string): void {
+    this.commits?.join();
     this.saveReplyStmt.run(sessionID, key, replyJSON);
   }
 

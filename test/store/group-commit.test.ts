@@ -1,0 +1,161 @@
+/**
+ * Group commit: the writes of one event-loop turn share one transaction, and nothing is
+ * answered (reply or event) before the writes it reports are committed. "Committed" is checked
+ * from a second connection to the same file, which sees only what another process would.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/store/db.ts';
+import { GroupCommit } from '../../src/store/group-commit.ts';
+import { SessionStore } from '../../src/store/sessions.ts';
+import type { Session } from '../../src/sessions/model.ts';
+import { startTestServer, tempDir } from '../support/server.ts';
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function session(id: string): Session {
+  return { id, bridgeID: 'demo', flowID: 'password', status: 'waiting_for_input', step: { type: 'user_input', stepID: 'demo.password', fields: [] }, createdAt: 1, updatedAt: 1, expiresAt: 2 };
+}
+
+function withFiles(fn: (file: string) => Promise<void>): Promise<void> {
+  const { dir, remove } = tempDir();
+  return fn(path.join(dir, 'bridge-login.sqlite')).finally(remove);
+}
+
+test('the writes of one turn are committed together, at the end of the turn', () =>
+  withFiles(async (file) => {
+    const db = openDatabase(file);
+    const other = new Database(file, { readonly: true });
+    const count = (): number => (other.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+    const errors: unknown[] = [];
+    const commits = new GroupCommit(db, (err) => errors.push(err));
+    const store = new SessionStore(db, commits);
+    store.save(session('a'));
+    store.save(session('b'));
+    store.inTransaction(() => store.save(session('c')));
+    assert.equal(commits.hasPending, true);
+    assert.equal(count(), 0, 'nothing is visible to another connection before the commit');
+    assert.equal((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n, 3, 'the server reads its own writes');
+    await nextTurn();
+    assert.equal(commits.hasPending, false);
+    assert.equal(count(), 3, 'all three are committed at the end of the turn');
+    store.save(session('d'));
+    commits.flush();
+    assert.equal(count(), 4, 'flush commits at once');
+    assert.deepEqual(errors, []);
+    other.close();
+    db.close();
+  }));
+
+test('whenDurable runs at once when nothing is pending, else after the commit and in order', () =>
+  withFiles(async (file) => {
+    const db = openDatabase(file);
+    const other = new Database(file, { readonly: true });
+    const commits = new GroupCommit(db, () => undefined);
+    const store = new SessionStore(db, commits);
+    const seen: string[] = [];
+    commits.whenDurable(() => seen.push('idle'));
+    assert.deepEqual(seen, ['idle']);
+    store.save(session('a'));
+    for (const name of ['first', 'second']) {
+      commits.whenDurable(() => seen.push(`${name}:${(other.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n}`));
+    }
+    assert.deepEqual(seen, ['idle']);
+    await nextTurn();
+    assert.deepEqual(seen, ['idle', 'first:1', 'second:1']);
+    other.close();
+    db.close();
+  }));
+
+test('a write inside a transaction opened by someone else joins that transaction', () =>
+  withFiles(async (file) => {
+    const db = openDatabase(file);
+    const commits = new GroupCommit(db, () => undefined);
+    const store = new SessionStore(db, commits);
+    db.transaction(() => store.save(session('a')))();
+    assert.equal(commits.hasPending, false, 'nothing is left pending: the outer transaction committed it');
+    assert.equal(db.inTransaction, false);
+    db.close();
+  }));
+
+test('a failed commit is reported, rolled back, and its waiters still run', () =>
+  withFiles(async (file) => {
+    const db = openDatabase(file);
+    // A deferred foreign key is checked at COMMIT: the way to make a commit itself fail.
+    db.exec('CREATE TABLE t (session_id TEXT REFERENCES sessions(id) DEFERRABLE INITIALLY DEFERRED)');
+    const errors: unknown[] = [];
+    const commits = new GroupCommit(db, (err) => errors.push(err));
+    const store = new SessionStore(db, commits);
+    store.save(session('a'));
+    db.prepare("INSERT INTO t VALUES ('no-such-session')").run();
+    let ran = false;
+    commits.whenDurable(() => (ran = true));
+    await nextTurn();
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /FOREIGN KEY/);
+    assert.equal(ran, true);
+    assert.equal(db.inTransaction, false);
+    store.save(session('b'));
+    await nextTurn();
+    assert.deepEqual(
+      db.prepare('SELECT id FROM sessions').pluck().all(),
+      ['b'],
+      'the failed turn is lost as a whole; the next one commits',
+    );
+    db.close();
+  }));
+
+test('a client hears of a created session and a completed login only once they are committed', () =>
+  withFiles(async (file) => {
+    const server = await startTestServer({ dataDir: path.dirname(file) });
+    const other = new Database(file, { readonly: true });
+    try {
+      const inject = async (method: 'GET' | 'POST', url: string, payload?: unknown): Promise<any> => {
+        const r = await server.app.server.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${server.token}` } });
+        return r.json();
+      };
+      // inject resolves as soon as the reply is finished, in the same turn when nothing holds it back.
+      const created = await inject('POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
+      assert.equal(other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID), 'waiting_for_input');
+      const done = await inject('POST', `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`, {
+        type: 'user_input',
+        fields: { username: 'kim', password: 'pw' },
+      });
+      assert.equal(done.status, 'complete');
+      assert.equal(other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID), 'complete');
+      assert.equal(other.prepare('SELECT count(*) FROM logins WHERE login_id = ?').pluck().get(done.loginID), 1);
+    } finally {
+      other.close();
+      await server.close();
+    }
+  }));
+
+test('an event stream reports a change only once it is committed', () =>
+  withFiles(async (file) => {
+    const server = await startTestServer({ dataDir: path.dirname(file) });
+    const other = new Database(file, { readonly: true });
+    try {
+      const headers = { authorization: `Bearer ${server.token}` };
+      const created = (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json();
+      const events = server.app.server.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/events`, headers });
+      await nextTurn();
+      const submit = server.app.server.inject({
+        method: 'POST',
+        url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`,
+        payload: { type: 'user_input', fields: { username: 'lee', password: 'pw' } },
+        headers,
+      });
+      // The stream ends with the event that reports the completion; at that moment the
+      // completion must already be committed.
+      const stream = await events;
+      const committed = other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID);
+      assert.match(stream.payload, /"status":"complete"/);
+      assert.equal(committed, 'complete');
+      await submit;
+    } finally {
+      other.close();
+      await server.close();
+    }
+  }));
