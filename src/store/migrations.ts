@@ -55,4 +55,44 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX sessions_finished;
   CREATE INDEX sessions_finished ON sessions (finished_at) WHERE finished_at IS NOT NULL;
   `,
+  // 3: sessions are keyed by an increasing row number, not by their random ID. A random key put
+  // every new session on a random page of the ID index, and each commit wrote that page: a
+  // third of SQLite's work per login. IDs are 128 random bits, unique without an index; the
+  // store finds a session's row by the number it was given. Replies follow their session's row.
+  `
+  CREATE TABLE sessions_v3 (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    bridge_id TEXT NOT NULL,
+    flow_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    step_json TEXT,
+    error_json TEXT,
+    login_id TEXT,
+    last_answered_step_id TEXT,
+    bridge_state_json TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  INSERT INTO sessions_v3 (id, bridge_id, flow_id, status, step_json, error_json, login_id, last_answered_step_id,
+      bridge_state_json, created_at, updated_at, expires_at, finished_at)
+    SELECT id, bridge_id, flow_id, status, step_json, error_json, login_id, last_answered_step_id,
+      bridge_state_json, created_at, updated_at, expires_at, finished_at
+    FROM sessions ORDER BY created_at, id;
+  CREATE TABLE session_replies_v3 (
+    session_seq INTEGER NOT NULL REFERENCES sessions_v3(seq) ON DELETE CASCADE,
+    idempotency_key TEXT NOT NULL,
+    reply_json TEXT NOT NULL,
+    PRIMARY KEY (session_seq, idempotency_key)
+  );
+  INSERT INTO session_replies_v3 (session_seq, idempotency_key, reply_json)
+    SELECT s.seq, r.idempotency_key, r.reply_json FROM session_replies r JOIN sessions_v3 s ON s.id = r.session_id;
+  DROP TABLE session_replies;
+  DROP TABLE sessions;
+  ALTER TABLE sessions_v3 RENAME TO sessions;
+  ALTER TABLE session_replies_v3 RENAME TO session_replies;
+  CREATE INDEX sessions_finished ON sessions (finished_at) WHERE finished_at IS NOT NULL;
+  `,
 ];

@@ -46,52 +46,64 @@ export interface StoredSession {
 }
 
 export class SessionStore {
-  private readonly saveStmt;
+  private readonly insertStmt;
+  private readonly updateStmt;
   private readonly loadStmt;
   private readonly deleteBeforeStmt;
   private readonly deleteStmt;
   private readonly saveReplyStmt;
   private readonly repliesStmt;
   private readonly transaction: <T>(fn: () => T) => T;
+  /** Session ID → its row number (migration 3: rows are found by number, not by ID). */
+  private readonly rows = new Map<string, number | bigint>();
 
   /** With `commits`, writes join the current turn's group commit instead of committing each. */
   constructor(
     private readonly db: Db,
     private readonly commits?: GroupCommit,
   ) {
-    this.saveStmt = db.prepare(
+    this.insertStmt = db.prepare(
       `INSERT INTO sessions (id, bridge_id, flow_id, status, step_json, error_json, login_id, last_answered_step_id,
          bridge_state_json, created_at, updated_at, expires_at, finished_at)
-       VALUES (@id, @bridgeID, @flowID, @status, @step, @error, @loginID, @lastAnswered, @bridgeState, @createdAt, @updatedAt, @expiresAt, @finishedAt)
-       ON CONFLICT (id) DO UPDATE SET status = excluded.status, step_json = excluded.step_json, error_json = excluded.error_json,
-         login_id = excluded.login_id, last_answered_step_id = excluded.last_answered_step_id,
-         bridge_state_json = excluded.bridge_state_json, updated_at = excluded.updated_at, finished_at = excluded.finished_at`,
+       VALUES (@id, @bridgeID, @flowID, @status, @step, @error, @loginID, @lastAnswered, @bridgeState, @createdAt, @updatedAt, @expiresAt, @finishedAt)`,
     );
-    this.loadStmt = db.prepare<[], Row>('SELECT * FROM sessions');
-    this.deleteBeforeStmt = db.prepare('DELETE FROM sessions WHERE finished_at IS NOT NULL AND finished_at <= ?');
-    this.deleteStmt = db.prepare('DELETE FROM sessions WHERE id = ?');
-    this.saveReplyStmt = db.prepare('INSERT OR IGNORE INTO session_replies (session_id, idempotency_key, reply_json) VALUES (?, ?, ?)');
+    this.updateStmt = db.prepare(
+      `UPDATE sessions SET status = @status, step_json = @step, error_json = @error, login_id = @loginID,
+         last_answered_step_id = @lastAnswered, bridge_state_json = @bridgeState, updated_at = @updatedAt, finished_at = @finishedAt
+       WHERE seq = @seq AND id = @id`,
+    );
+    this.loadStmt = db.prepare<[], Row & { seq: number }>('SELECT * FROM sessions ORDER BY seq');
+    this.deleteBeforeStmt = db.prepare<[number], string>('DELETE FROM sessions WHERE finished_at IS NOT NULL AND finished_at <= ? RETURNING id').pluck();
+    // Every statement by row number also checks the ID: a number handed out by a commit that
+    // then failed can be handed out again, to another session.
+    this.deleteStmt = db.prepare('DELETE FROM sessions WHERE seq = ? AND id = ?');
+    this.saveReplyStmt = db.prepare(
+      'INSERT OR IGNORE INTO session_replies (session_seq, idempotency_key, reply_json) SELECT seq, ?, ? FROM sessions WHERE seq = ? AND id = ?',
+    );
     this.transaction = db.transaction((fn) => fn()) as <T>(fn: () => T) => T;
-    this.repliesStmt = db.prepare<[], { session_id: string; idempotency_key: string; reply_json: string }>('SELECT * FROM session_replies');
+    this.repliesStmt = db.prepare<[], { id: string; idempotency_key: string; reply_json: string }>(
+      'SELECT s.id, r.idempotency_key, r.reply_json FROM session_replies r JOIN sessions s ON s.seq = r.session_seq',
+    );
   }
 
   save(s: Session, bridgeState?: unknown): void {
     this.commits?.join();
-    this.saveStmt.run({
-      id: s.id,
-      bridgeID: s.bridgeID,
-      flowID: s.flowID,
+    const values = {
       status: s.status,
       step: s.step ? JSON.stringify(s.step) : null,
       error: s.error ? JSON.stringify(s.error) : null,
       loginID: s.loginID ?? null,
       lastAnswered: s.lastAnsweredStepID ?? null,
       bridgeState: bridgeState === undefined ? null : JSON.stringify(bridgeState),
-      createdAt: s.createdAt,
       updatedAt: s.updatedAt,
-      expiresAt: s.expiresAt,
       finishedAt: s.finishedAt ?? null,
-    });
+    };
+    const seq = this.rows.get(s.id);
+    // No row changed: the commit that inserted it failed (and its number may be another
+    // session's now). Write the whole session again.
+    if (seq !== undefined && this.updateStmt.run({ ...values, seq, id: s.id }).changes > 0) return;
+    const { lastInsertRowid } = this.insertStmt.run({ ...values, id: s.id, bridgeID: s.bridgeID, flowID: s.flowID, createdAt: s.createdAt, expiresAt: s.expiresAt });
+    this.rows.set(s.id, lastInsertRowid);
   }
 
   /** Run `fn` in one transaction, so that the writes it makes share one commit. */
@@ -102,35 +114,44 @@ export class SessionStore {
 
   /** Every stored session, with the bridge state kept for resuming it. */
   loadAll(): StoredSession[] {
-    return this.loadStmt.all().map((r) => ({
-      session: fromRow(r),
-      ...(r.bridge_state_json != null ? { bridgeState: JSON.parse(r.bridge_state_json) as unknown } : {}),
-    }));
+    return this.loadStmt.all().map((r) => {
+      this.rows.set(r.id, r.seq);
+      return {
+        session: fromRow(r),
+        ...(r.bridge_state_json != null ? { bridgeState: JSON.parse(r.bridge_state_json) as unknown } : {}),
+      };
+    });
   }
 
   /** Delete sessions finished at or before `cutoff` (their replies go with them). */
   deleteFinishedBefore(cutoff: number): number {
     this.commits?.join();
-    return this.deleteBeforeStmt.run(cutoff).changes;
+    const ids = this.deleteBeforeStmt.all(cutoff);
+    for (const id of ids) this.rows.delete(id);
+    return ids.length;
   }
 
   /** Delete one session (its replies go with it). */
   delete(id: string): void {
     this.commits?.join();
-    this.deleteStmt.run(id);
+    const seq = this.rows.get(id);
+    if (seq === undefined) return;
+    this.deleteStmt.run(seq, id);
+    this.rows.delete(id);
   }
 
   saveReply(sessionID: string, key: string, replyJSON: string): void {
     this.commits?.join();
-    this.saveReplyStmt.run(sessionID, key, replyJSON);
+    const seq = this.rows.get(sessionID);
+    if (seq !== undefined) this.saveReplyStmt.run(key, replyJSON, seq, sessionID);
   }
 
   /** All stored replies, grouped by session. */
   loadReplies(): Map<string, Map<string, string>> {
     const out = new Map<string, Map<string, string>>();
     for (const r of this.repliesStmt.all()) {
-      let m = out.get(r.session_id);
-      if (!m) out.set(r.session_id, (m = new Map()));
+      let m = out.get(r.id);
+      if (!m) out.set(r.id, (m = new Map()));
       m.set(r.idempotency_key, r.reply_json);
     }
     return out;

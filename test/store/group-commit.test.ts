@@ -84,12 +84,12 @@ test('a failed commit is reported, rolled back, and its waiters still run', () =
   withFiles(async (file) => {
     const db = openDatabase(file);
     // A deferred foreign key is checked at COMMIT: the way to make a commit itself fail.
-    db.exec('CREATE TABLE t (session_id TEXT REFERENCES sessions(id) DEFERRABLE INITIALLY DEFERRED)');
+    db.exec('CREATE TABLE t (session_seq INTEGER REFERENCES sessions(seq) DEFERRABLE INITIALLY DEFERRED)');
     const errors: unknown[] = [];
     const commits = new GroupCommit(db, (err) => errors.push(err));
     const store = new SessionStore(db, commits);
     store.save(session('a'));
-    db.prepare("INSERT INTO t VALUES ('no-such-session')").run();
+    db.prepare("INSERT INTO t VALUES (999999)").run();
     let ran = false;
     commits.whenDurable(() => (ran = true));
     await nextTurn();
@@ -104,6 +104,13 @@ test('a failed commit is reported, rolled back, and its waiters still run', () =
       ['b'],
       'the failed turn is lost as a whole; the next one commits',
     );
+    // "b" may now have the row number "a" was given; saving "a" again must not overwrite "b".
+    store.save({ ...session('a'), status: 'cancelled' });
+    await nextTurn();
+    assert.deepEqual(db.prepare('SELECT id, status FROM sessions ORDER BY id').all(), [
+      { id: 'a', status: 'cancelled' },
+      { id: 'b', status: 'waiting_for_input' },
+    ]);
     db.close();
   }));
 

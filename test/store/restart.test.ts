@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ManualClock } from '../../src/clock.ts';
+import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/store/db.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
+import { SessionStore } from '../../src/store/sessions.ts';
 import { startTestServer, tempDir } from '../support/server.ts';
 
 test('logins, accounts and tokens survive a restart; an unfinished session reads failed session_interrupted', async () => {
@@ -53,15 +56,41 @@ test('logins, accounts and tokens survive a restart; an unfinished session reads
 test('a database of an older version is migrated, not discarded', () => {
   const { dir, remove } = tempDir();
   try {
+    // A database as version 2 left it: written with the first two migrations only.
     const file = path.join(dir, 'old.sqlite');
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[1]!);
+    old.pragma('user_version = 2');
+    old.prepare("INSERT INTO logins VALUES ('demo', 'x', 'connected', NULL, '{\"id\":\"x\"}', 1, 1)").run();
+    const insertSession = old.prepare(
+      "INSERT INTO sessions (id, bridge_id, flow_id, status, step_json, created_at, updated_at, expires_at, finished_at) VALUES (?, 'demo', 'password', ?, ?, ?, ?, ?, ?)",
+    );
+    insertSession.run('s-done', 'complete', '{"type":"complete"}', 1, 2, 9, 2);
+    insertSession.run('s-open', 'waiting_for_input', '{"type":"user_input","stepID":"demo.password","fields":[]}', 3, 3, 9, null);
+    old.prepare("INSERT INTO session_replies VALUES ('s-open', 'key-1', '{\"status\":\"waiting_for_input\"}')").run();
+    old.close();
+
     const db = openDatabase(file);
-    db.prepare("INSERT INTO logins VALUES ('demo', 'x', 'connected', NULL, '{\"id\":\"x\"}', 1, 1)").run();
-    db.pragma('user_version = 1');
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM logins').get() as { n: number }).n, 1);
+    const store = new SessionStore(db);
+    const loaded = store.loadAll().map((s) => [s.session.id, s.session.status, s.session.finishedAt]);
+    assert.deepEqual(loaded, [
+      ['s-done', 'complete', 2],
+      ['s-open', 'waiting_for_input', undefined],
+    ]);
+    assert.deepEqual([...store.loadReplies()].map(([id, m]) => [id, [...m]]), [['s-open', [['key-1', '{"status":"waiting_for_input"}']]]]);
+    // The migrated rows are found again by the store: an update, a reply and a delete land on them.
+    store.save({ ...store.loadAll()[1]!.session, status: 'cancelled', finishedAt: 5, updatedAt: 5 });
+    store.saveReply('s-open', 'key-2', '{}');
+    assert.equal(db.prepare("SELECT status FROM sessions WHERE id = 's-open'").pluck().get(), 'cancelled');
+    assert.equal(db.prepare('SELECT count(*) FROM session_replies').pluck().get(), 2);
+    store.delete('s-open');
+    assert.equal(db.prepare('SELECT count(*) FROM session_replies').pluck().get(), 0, 'replies go with their session');
+    assert.equal(store.deleteFinishedBefore(2), 1);
+    assert.equal(db.prepare('SELECT count(*) FROM sessions').pluck().get(), 0);
     db.close();
-    const reopened = openDatabase(file);
-    assert.equal(reopened.prepare('SELECT count(*) AS n FROM logins').get()!.constructor, Object);
-    assert.equal((reopened.prepare('SELECT count(*) AS n FROM logins').get() as { n: number }).n, 1);
-    reopened.close();
   } finally {
     remove();
   }
