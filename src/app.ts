@@ -5,7 +5,7 @@
  * listens; tests call `buildApp` and listen on port 0 or use `inject()`.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type HookHandlerDoneFunction } from 'fastify';
 import swagger from '@fastify/swagger';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
@@ -201,7 +201,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const isAllowedHost = makeHostCheck(config.allowedHosts);
   const auth = new Authenticator(tokens, clock, deps.authLimits);
   const corsOrigins = new Set(config.corsOrigins);
-  server.addHook('onRequest', async (request, reply) => {
+  // A protected route checks the token in a hook of its own, decided once from the route's
+  // pattern when the route is added: no per-request work to tell protected and public apart.
+  const authenticate = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    auth.check(request.headers.authorization, request.ip);
+    done();
+  };
+  server.addHook('onRoute', (route) => {
+    // A GET's automatic HEAD route comes through here on its own, from the GET's original options.
+    if (needsToken(route.url, route.url)) route.onRequest = [authenticate, ...[route.onRequest ?? []].flat()];
+  });
+  server.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     if (closing) {
       reply.header('connection', 'close');
@@ -220,10 +230,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         reply.header('access-control-allow-methods', 'GET, POST, DELETE');
         reply.header('access-control-allow-headers', 'Authorization, Content-Type, Idempotency-Key, X-Stainless-Timeout');
         reply.header('access-control-max-age', '600');
-        return reply.code(204).send();
+        reply.code(204).send();
+        return;
       }
     }
-    if (needsToken(request.routeOptions.url, request.url)) auth.check(request.headers.authorization, request.ip);
+    // No route matched: a path under /v1/ still needs a token, so unknown API paths answer 401.
+    if (request.is404 && needsToken(undefined, request.url)) auth.check(request.headers.authorization, request.ip);
+    done();
   });
 
   await server.register(swagger, {

@@ -17,7 +17,7 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/open
 
 /**
  * Whether a request needs a token. Decided by the pattern of the route the router matched
- * (`request.routeOptions.url`), never by the raw URL, which can spell the same route in other
+ * (once per route, when it is added), never by the raw URL, which can spell the same route in other
  * ways the router accepts (`/%761/accounts`, an absolute-form `http://localhost/v1/accounts`).
  * A request that matches no route needs one when its path is under `/v1/`, so that the API's
  * unknown paths answer 401 like its known ones.

@@ -98,3 +98,21 @@ test('repeated failed authentications are slowed with 429 and Retry-After, then 
   s.clock.advance(60_000);
   assert.equal((await raw('/v1/accounts', { authorization: `Bearer ${s.token}` })).status, 200);
 });
+
+test('a path under /v1/ that matches no route needs a token too; other unknown paths are 404', async () => {
+  const none = await raw('/v1/no-such-thing', {});
+  assert.equal(none.status, 401);
+  assert.equal(((await none.json()) as any).code, 'missing_token');
+  assert.equal((await raw('/v1/no-such-thing', { authorization: `Bearer ${s.token}` })).status, 404);
+  assert.equal((await raw('/no-such-page', {})).status, 404);
+});
+
+test('HEAD of a protected route needs the token, and a failure counts once', async () => {
+  s.clock.advance(60_000); // a fresh window for the brake
+  assert.equal((await raw('/v1/accounts', {}, 'HEAD')).status, 401);
+  assert.equal((await raw('/v1/accounts', { authorization: `Bearer ${s.token}` }, 'HEAD')).status, 200);
+  // Four more failures make five: the limit, not yet over it. A HEAD counted twice would be over.
+  for (let i = 0; i < 4; i++) assert.equal((await raw('/v1/accounts', { authorization: 'Bearer no' + i }, 'HEAD')).status, 401, `failure ${i + 2}`);
+  assert.equal((await raw('/v1/accounts', { authorization: 'Bearer no' }, 'HEAD')).status, 429);
+  s.clock.advance(60_000);
+});
