@@ -15,9 +15,14 @@ const STATUS_OF_STEP: Record<InteractiveStep['type'], SessionStatus> = {
 /** Fields of a session that a transition replaces; the rest is kept. */
 function next(s: Session, now: number, patch: Partial<Session>): Session {
   const out: Session = { ...s, ...patch, updatedAt: now };
-  // Absent keys stay absent, so that the wire view never shows `undefined`.
-  for (const k of Object.keys(out) as (keyof Session)[]) if (out[k] === undefined) delete (out as Partial<Session>)[k];
-  return out;
+  // Absent keys stay absent, so that the wire view never shows `undefined`. Copied without
+  // them rather than `delete`d, which would turn the object into a slow dictionary.
+  let clean = true;
+  for (const k in out) if (out[k as keyof Session] === undefined) clean = false;
+  if (clean) return out;
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(out)) if (v !== undefined) copy[k] = v;
+  return copy as unknown as Session;
 }
 
 /** A new session waiting on its first step. */

@@ -75,6 +75,7 @@ test('cancel: active → cancelled; cancelled stays; complete and failed refuse 
   assert.ok(!(c instanceof Error));
   assert.equal((c as Session).status, 'cancelled');
   assert.equal((c as Session).step, undefined);
+  assert.equal('step' in (c as Session), false, 'the step is gone, not kept as undefined');
   assert.equal((c as Session).finishedAt, T0 + 5);
   assert.equal(m.cancelled(c as Session, T0 + 6), c);
   const f = m.cancelled(failedS(), T0 + 6);
