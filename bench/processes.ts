@@ -111,9 +111,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RealServer>
   return { ...s, url, token: s.match[2]!, dataDir, startupMs };
 }
 
-/** Start the floor server answering `urlPath` with `body`. */
-export async function startFloor(urlPath: string, body: string): Promise<Spawned> {
-  const s = await spawnUntil(process.execPath, ['--import', 'tsx', FLOOR, urlPath, body], /floor listening on (http:\/\/\S+)/, 30_000, () => undefined);
+/** Start the floor server answering `urlPath` with `body` (and a login's two POSTs with `login`'s bytes). */
+export async function startFloor(urlPath: string, body: string, login?: { created: string; completed: string }): Promise<Spawned> {
+  const args = ['--import', 'tsx', FLOOR, urlPath, body, ...(login ? [login.created, login.completed] : [])];
+  const s = await spawnUntil(process.execPath, args, /floor listening on (http:\/\/\S+)/, 30_000, () => undefined);
   return { ...s, url: s.match[1]! };
 }
 

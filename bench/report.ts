@@ -11,6 +11,8 @@ export interface Figures {
   getSession?: ThroughputFigure & { ratioToFloor: number };
   passwordLogins?: LoginFigure & { ratioToFloor: number };
   floor?: ThroughputFigure;
+  /** Reference for (2): the floor answering a login's two POSTs with fixed bytes. */
+  floorLogins?: LoginFigure & { ratioToFloor: number };
   memory?: MemoryFigure;
   waiting?: WaitingFigure | { skipped: string };
   startup?: StartupFigure;
@@ -95,6 +97,10 @@ export function table(r: Results): string {
   if (f.passwordLogins) {
     const l = f.passwordLogins;
     rows.push(['(2) complete password logins (create + submit)', `${int(l.loginsPerSec)} logins/s, ${cpu(l.serverCpuUsPerLogin, 'login')}`, fixed(l.ratioToFloor, 3), goalOf('passwordLogins.ratioToFloor')]);
+  }
+  if (f.floorLogins) {
+    const b = f.floorLogins;
+    rows.push(['(2) reference: the floor answering the same two POSTs', `${int(b.loginsPerSec)} logins/s, ${cpu(b.serverCpuUsPerLogin, 'login')}`, fixed(b.ratioToFloor, 3), '']);
   }
   if (f.memory) {
     const m = f.memory;

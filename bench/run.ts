@@ -67,7 +67,15 @@ async function loadTests(figures: Figures): Promise<void> {
     const sessionID = ((await created.json()) as { loginSessionID: string }).loginSessionID;
     const sessionPath = `/v1/bridges/demo/login-sessions/${sessionID}`;
     const body = await (await fetch(server.url + sessionPath, { headers: auth })).text();
-    floor = await startFloor(sessionPath, body);
+    // The bytes of one real login, for the floor to answer the same two POSTs with.
+    const completed = await (
+      await fetch(`${server.url}${sessionPath}/steps/demo.password`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{"type":"user_input","fields":{"username":"bench-floor","password":"hunter2"}}',
+      })
+    ).text();
+    floor = await startFloor(sessionPath, body, { created: body, completed });
 
     log(`floor: GET ${sessionPath} (${body.length} bytes), ${plan.load.seconds} s`);
     const floorFigure = await measureGet(floor.url + sessionPath, {}, body, plan.load, floor.pid);
@@ -81,6 +89,9 @@ async function loadTests(figures: Figures): Promise<void> {
       log(`password logins, ${plan.load.seconds} s`);
       const logins = await measureLogins(server.url, server.token, plan.load, server.pid);
       figures.passwordLogins = { ...logins, ratioToFloor: logins.loginsPerSec / floorFigure.reqPerSec };
+      log(`reference: the same two POSTs on the floor, ${plan.load.seconds} s`);
+      const bare = await measureLogins(floor.url, 'unused', plan.load, floor.pid);
+      figures.floorLogins = { ...bare, ratioToFloor: bare.loginsPerSec / floorFigure.reqPerSec };
     }
   } finally {
     await floor?.stop();

@@ -41,6 +41,10 @@ test('npm run bench -- --quick measures every figure and writes them as JSON', {
     positive(f.passwordLogins.completed, 'completed logins');
     assert.ok(Math.abs(f.passwordLogins.ratioToFloor - f.passwordLogins.loginsPerSec / f.floor.reqPerSec) < 1e-9);
     positive(f.passwordLogins.serverCpuUsPerLogin, 'CPU per login');
+    // (2)'s reference: the floor answering the same two POSTs with the bytes of a real login.
+    positive(f.floorLogins.loginsPerSec, 'floor logins/s');
+    assert.equal(f.floorLogins.failures, 0);
+    assert.ok(Math.abs(f.floorLogins.ratioToFloor - f.floorLogins.loginsPerSec / f.floor.reqPerSec) < 1e-9);
 
     // (4) memory: resident sizes of a Node server, in MiB.
     const m = f.memory;
