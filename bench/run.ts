@@ -58,6 +58,16 @@ const onStarted = (ms: number): void => void startsMs.push(ms);
 /** Options of every server the run starts (the compiled entry is set once it is built). */
 const serverDefaults: { onStarted: typeof onStarted; entry?: string } = { onStarted };
 
+/** The bytes of the two answers of one real login (on a session of its own), for the floor. */
+async function oneLogin(url: string, auth: Record<string, string>): Promise<{ created: string; completed: string }> {
+  const headers = { ...auth, 'content-type': 'application/json' };
+  const created = await (await fetch(`${url}/v1/bridges/demo/login-sessions`, { method: 'POST', headers, body: '{"flowID":"password"}' })).text();
+  const id = (JSON.parse(created) as { loginSessionID: string }).loginSessionID;
+  const body = '{"type":"user_input","fields":{"username":"bench-floor","password":"hunter2"}}';
+  const completed = await (await fetch(`${url}/v1/bridges/demo/login-sessions/${id}/steps/demo.password`, { method: 'POST', headers, body })).text();
+  return { created, completed };
+}
+
 async function loadTests(figures: Figures): Promise<void> {
   const server = await startServer({ ...serverDefaults, ...(args.profile ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] } : {}) });
   let floor;
@@ -67,15 +77,7 @@ async function loadTests(figures: Figures): Promise<void> {
     const sessionID = ((await created.json()) as { loginSessionID: string }).loginSessionID;
     const sessionPath = `/v1/bridges/demo/login-sessions/${sessionID}`;
     const body = await (await fetch(server.url + sessionPath, { headers: auth })).text();
-    // The bytes of one real login, for the floor to answer the same two POSTs with.
-    const completed = await (
-      await fetch(`${server.url}${sessionPath}/steps/demo.password`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: '{"type":"user_input","fields":{"username":"bench-floor","password":"hunter2"}}',
-      })
-    ).text();
-    floor = await startFloor(sessionPath, body, { created: body, completed });
+    floor = await startFloor(sessionPath, body, await oneLogin(server.url, auth));
 
     log(`floor: GET ${sessionPath} (${body.length} bytes), ${plan.load.seconds} s`);
     const floorFigure = await measureGet(floor.url + sessionPath, {}, body, plan.load, floor.pid);
