@@ -6,8 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYAML } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YAML from 'yaml';
 import { DATABASE_FILE_NAME, defaultDataDir } from './paths.ts';
+
+/** `yaml`'s parser, loaded only when a config file is read (most starts have none). */
+function parseYAML(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof YAML;
+  return yaml.parse(text);
+}
 
 export type Provider = 'cloud' | 'self-hosted' | 'local' | 'platform-sdk';
 

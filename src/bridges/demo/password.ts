@@ -6,7 +6,19 @@ export const INCORRECT_PASSWORD = 'incorrectpassword';
 export const VALID_2FA_CODE = '123456';
 const MAX_CODE_ATTEMPTS = 3;
 
+/** The first step of a new login is the same for every session: made once, frozen, shared. */
+const NEW_LOGIN_STEP = deepFreeze(makePasswordStep());
+
 export function passwordStep(initialUsername?: string): UserInputStep {
+  return initialUsername ? makePasswordStep(initialUsername) : NEW_LOGIN_STEP;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') for (const v of Object.values(Object.freeze(value))) deepFreeze(v);
+  return value;
+}
+
+function makePasswordStep(initialUsername?: string): UserInputStep {
   return {
     type: 'user_input',
     stepID: 'demo.password',
