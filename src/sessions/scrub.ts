@@ -13,8 +13,8 @@ const SECRET_TYPES: ReadonlySet<string> = new Set(['password', 'code']);
 /** Shorter values are too common to replace without mangling ordinary text. */
 const MIN_LENGTH = 4;
 const REDACTED = '[redacted]';
-/** Keys a step uses for identities, which must stay exact. */
-const IDENTITY_KEYS: ReadonlySet<string> = new Set(['id', 'stepID']);
+/** Keys that hold identities, which must stay exact: a step's, and a bridgev2 resume state's. */
+const IDENTITY_KEYS: ReadonlySet<string> = new Set(['id', 'stepID', 'step_id', 'login_id', 'txn_id', 'processID', 'reloginID']);
 
 /** The submitted values that are secrets, for the step they answered. */
 export function secretValues(step: SessionStep | undefined, input: StepInput): string[] {
@@ -40,6 +40,11 @@ function scrub(value: unknown, secrets: readonly string[], key?: string): unknow
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secrets, k)]));
   }
   return value;
+}
+
+/** `value` (any JSON-like data) with every occurrence of `secrets` in its strings replaced. */
+export function scrubValue<T>(value: T, secrets: readonly string[]): T {
+  return secrets.length === 0 ? value : (scrub(value, secrets) as T);
 }
 
 /**

@@ -14,7 +14,7 @@ import type { LoginService } from '../logins/service.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import * as machine from './machine.ts';
 import { LiveSession } from './live.ts';
-import { scrubOutcome, secretValues } from './scrub.ts';
+import { scrubOutcome, scrubValue, secretValues } from './scrub.ts';
 import { FAILED_PROCESS, bridgeFailure } from './failures.ts';
 import { nextChange } from './long-poll.ts';
 import { isFinished, type CompleteStep, type Session } from './model.ts';
@@ -205,8 +205,11 @@ export class SessionService {
 
   // ---- transitions -----------------------------------------------------------------------
 
-  /** Apply what the bridge answered; starts the background wait for a display step. */
-  private applyOutcome(live: LiveSession, bridge: Bridge, outcome: StepOutcome, answered: string | undefined): Session {
+  /**
+   * Apply what the bridge answered; starts the background wait for a display step. `secrets`
+   * are the secret values just submitted, if any: kept out of the stored resume state.
+   */
+  private applyOutcome(live: LiveSession, bridge: Bridge, outcome: StepOutcome, answered: string | undefined, secrets: readonly string[] = []): Session {
     const now = this.clock.now();
     const before = live.session;
     let next: Session;
@@ -226,13 +229,13 @@ export class SessionService {
     } else {
       next = machine.failed(before, outcome.error, now, answered);
     }
-    this.commit(live, next);
+    this.commit(live, next, secrets);
     if (outcome.kind === 'step' && outcome.step.type === 'display_and_wait' && !isFinished(next)) this.waitInBackground(live, bridge);
     return next;
   }
 
   /** Record a new state: memory, disk, watchers; release resources on a terminal state. */
-  private commit(live: LiveSession, next: Session): void {
+  private commit(live: LiveSession, next: Session, secrets: readonly string[] = []): void {
     if (next === live.session) return;
     const wasActive = !isFinished(live.session);
     live.update(next);
@@ -242,12 +245,15 @@ export class SessionService {
       live.timer?.cancel();
       live.timer = this.clock.setTimeout(() => this.forget(live), this.limits.retentionMs);
     }
-    this.persist(live);
+    this.persist(live, secrets);
   }
 
-  private persist(live: LiveSession): void {
+  private persist(live: LiveSession, secrets: readonly string[]): void {
     try {
-      this.opts.store.save(live.session, isFinished(live.session) ? undefined : live.process?.resumeState?.());
+      // A process's resume state may hold the bridge's last answer as the bridge sent it, before
+      // scrubOutcome: a bridge that echoed a secret would have it stored.
+      const state = isFinished(live.session) ? undefined : live.process?.resumeState?.();
+      this.opts.store.save(live.session, state === undefined ? undefined : scrubValue(state, secrets));
     } catch (err) {
       this.opts.onError?.(err, 'saving a login session');
     }
@@ -353,6 +359,7 @@ export class SessionService {
     const answered = live.session.step;
     const run = async (): Promise<string> => {
       let outcome: StepOutcome;
+      let secrets: string[] = [];
       if (!process) {
         outcome = { kind: 'failed', error: machine.INTERRUPTED_ERROR };
       } else {
@@ -361,9 +368,10 @@ export class SessionService {
         } catch (err) {
           outcome = { kind: 'failed', error: bridgeFailure(err) };
         }
-        outcome = scrubOutcome(outcome, secretValues(answered, input));
+        secrets = secretValues(answered, input);
+        outcome = scrubOutcome(outcome, secrets);
       }
-      this.applyOutcome(live, bridge, outcome, stepID);
+      this.applyOutcome(live, bridge, outcome, stepID, secrets);
       return live.json;
     };
     const reply = run().finally(() => {

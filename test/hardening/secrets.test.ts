@@ -258,20 +258,25 @@ class EchoBridge implements Bridge {
   }
   async startLogin(): Promise<{ process: LoginProcess; first: StepOutcome }> {
     let round = 0;
+    // What it last answered, as it answered it: its resume state, as a bridgev2 process keeps the
+    // bridge's last step. The server stores resume states with unfinished sessions.
+    let lastAnswer: unknown;
+    const answer = (outcome: StepOutcome): StepOutcome => ((lastAnswer = structuredClone(outcome)), outcome);
     const process: LoginProcess = {
       submit: async (input) => {
         const v = Object.values(input);
         this.received.push(...v);
         round++;
         if (round === 1) {
-          return { kind: 'step', step: { type: 'user_input', stepID: 'echo.2', instructions: `You typed ${v.join(' and ')}`, fields: [{ id: 'code', type: 'code', initialValue: v.join(','), placeholder: v[1]! }] } };
+          return answer({ kind: 'step', step: { type: 'user_input', stepID: 'echo.2', instructions: `You typed ${v.join(' and ')}`, fields: [{ id: 'code', type: 'code', initialValue: v.join(','), placeholder: v[1]! }] } });
         }
-        if (round === 2) return { kind: 'step', step: { type: 'cookies', stepID: 'echo.3', url: `https://x.example/?p=${v[0]}`, fields: [{ id: 'c', name: 'c' }], instructions: `code ${v[0]}` } };
-        if (round === 3) return { kind: 'failed', error: { code: 'bridge_says_no', message: `cookie ${v[0]} refused`, details: { input: v, nested: [{ again: v[0] }] } } };
+        if (round === 2) return answer({ kind: 'step', step: { type: 'cookies', stepID: 'echo.3', url: `https://x.example/?p=${v[0]}`, fields: [{ id: 'c', name: 'c' }], instructions: `code ${v[0]}` } });
+        if (round === 3) return answer({ kind: 'failed', error: { code: 'bridge_says_no', message: `cookie ${v[0]} refused`, details: { input: v, nested: [{ again: v[0] }] } } });
         throw new Error(`unreachable ${v.join()}`);
       },
       wait: () => Promise.reject(new Error('nothing to wait for')),
       cancel: async () => {},
+      resumeState: () => ({ round, lastAnswer }),
     };
     return { process, first: { kind: 'step', step: { type: 'user_input', stepID: 'echo.1', fields: [{ id: 'user', type: 'text' }, { id: 'pass', type: 'password' }] } } };
   }
