@@ -85,4 +85,10 @@ describe('cookiesFromPaste', () => {
   for (const [name, input, fields, expected] of cases) {
     it(name, () => assert.deepEqual(cookiesFromPaste(input, fields), expected));
   }
+  it('a local storage item is never taken from a request: its value is pasted as it is', () => {
+    const token: CookieField = { id: 'token', name: 'authToken', type: 'local_storage' };
+    assert.deepEqual(cookiesFromPaste('Cookie: authToken=abc', [token]), { kind: 'header', values: {} });
+    assert.deepEqual(cookiesFromPaste(`curl https://x -H 'authToken: abc' -b 'authToken=abc'`, [token, session]), { kind: 'curl', values: {} });
+    assert.deepEqual(cookiesFromPaste('eyJhbGciOi.abc', [token]), { kind: 'value', values: {} });
+  });
 });

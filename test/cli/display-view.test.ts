@@ -55,6 +55,17 @@ describe('DisplayView', () => {
     assert.match(text(), /Enter it\.\n\n( {2}[█ ]+\n){5}\n {2}Code: K7Q2-M9XD\n/);
   });
 
+  it('an emoji check: the instructions and the emoji in bold; a picture is named only when it is a link', async () => {
+    const { view, text } = setUp(false);
+    await view.show({ type: 'display_and_wait', stepID: 'x.emoji', instructions: 'Compare these.', display: { type: 'emoji', data: '🐶 🍕 🚲', imageURL: 'https://x.example/emoji.png' } });
+    assert.match(text(), /Compare these\.\n\n {2}🐶 🍕 🚲\n\n {2}Picture: https:\/\/x\.example\/emoji\.png\n/);
+    const other = setUp(false);
+    await other.view.show({ type: 'display_and_wait', stepID: 'x.emoji2', display: { type: 'emoji', data: '🐱', imageURL: 'data:image/png;base64,AAAA' } });
+    assert.match(other.text(), /Check that your other device shows the same emoji:\n\n {2}🐱\n/);
+    assert.doesNotMatch(other.text(), /Picture|data:image/);
+    assert.equal(other.view.waitingText({ type: 'display_and_wait', stepID: 'x.emoji2', display: { type: 'emoji', data: '🐱', imageURL: 'data:,' } })(), 'Waiting for the emoji to be confirmed · Ctrl+C to cancel');
+  });
+
   it('words the wait with a live countdown', () => {
     const { view, clock } = setUp(false);
     const waiting = view.waitingText(qr('http://x'));
