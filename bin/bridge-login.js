@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The bridge-login command. It runs the compiled copy in dist/ (made by `npm run build`, which
-// `npm ci` runs) while that copy is newer than every source file; otherwise, for example right
+// The bridge-login command. It runs the bundle in dist/ (made by `npm run build`, which
+// `npm ci` runs) while that file is newer than every source file; otherwise, for example right
 // after an edit, it runs the TypeScript sources through tsx.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
-const compiled = new URL('dist/src/main.js', root);
+const compiled = new URL('dist/bridge-login.js', root);
 
 /** The newest modification time of any file under `dir`. */
 function newest(dir) {

@@ -7,10 +7,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 // Brings in the `hide` key of route schemas, which keeps these routes out of the OpenAPI document.
 import type {} from '@fastify/swagger';
+import { projectRoot } from '../config/paths.ts';
 
 /**
  * The page loads nothing but itself; API data may only appear as `data:` images (QR codes,
@@ -28,12 +28,14 @@ const contentTypes: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** Options of {@link webRoutes}; the default folder is the one beside this file. */
+/** Options of {@link webRoutes}; the default folder is `src/web/public/` of the project. */
 export interface WebRoutesOptions {
   publicDir?: string;
 }
 
-const defaultPublicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+// Found from the project's root, not from this module's URL: the built server is one bundled
+// file in dist/, and the page's files are served as they are in the sources.
+const defaultPublicDir = path.join(projectRoot, 'src', 'web', 'public');
 
 /**
  * Register the page's routes.
