@@ -4,7 +4,7 @@
  * `better-sqlite3`) into one JavaScript file, `dist/bridge-login.js`, with esbuild. Types are
  * checked by `npm test`, not here. `npm ci` runs it through `prepare`; `bin/bridge-login.js`
  * then runs the bundle while it is newer than every source file. One file starts faster and
- * holds less memory than ~900 modules loaded one by one (typebox alone is 373), and far less
+ * holds less memory than ~830 modules loaded one by one (typebox alone is 373), and far less
  * than compiling on the fly with tsx. The web page's files are served from `src/web/public/`.
  */
 import path from 'node:path';
