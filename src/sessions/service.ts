@@ -14,6 +14,7 @@ import type { LoginService } from '../logins/service.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import * as machine from './machine.ts';
 import { LiveSession } from './live.ts';
+import { DeadlineQueue } from './deadline-queue.ts';
 import { scrubOutcome, scrubValue, secretValues } from './scrub.ts';
 import { FAILED_PROCESS, bridgeFailure } from './failures.ts';
 import { nextChange } from './long-poll.ts';
@@ -88,11 +89,16 @@ export class SessionService {
   private readonly clock: Clock;
   private readonly limits: SessionLimits;
   private readonly newID: () => string;
+  /** Unfinished sessions by expiry, and finished ones by the end of their retention: one timer each. */
+  private readonly expiries: DeadlineQueue<LiveSession>;
+  private readonly retentions: DeadlineQueue<LiveSession>;
 
   constructor(private readonly opts: SessionServiceOptions) {
     this.clock = opts.clock;
     this.limits = opts.limits;
     this.newID = opts.newID ?? randomID;
+    this.expiries = new DeadlineQueue(this.clock, (live) => this.expire(live));
+    this.retentions = new DeadlineQueue(this.clock, (live) => this.forget(live));
     // Every concurrent start listens on this one signal.
     setMaxListeners(0, this.stopping.signal);
   }
@@ -179,7 +185,7 @@ export class SessionService {
     // applyOutcome records (and saves) the first step: the placeholder is never the final record.
     session = this.applyOutcome(live, bridge, started.first, undefined);
     if (!isFinished(session)) {
-      live.timer = this.clock.setTimeout(() => this.expire(live), session.expiresAt - now);
+      live.timer = this.expiries.add(live, session.expiresAt);
     }
     return live.json;
   }
@@ -243,7 +249,7 @@ export class SessionService {
       this.activeCount--;
       live.release();
       live.timer?.cancel();
-      live.timer = this.clock.setTimeout(() => this.forget(live), this.limits.retentionMs);
+      live.timer = this.retentions.add(live, this.clock.now() + this.limits.retentionMs);
     }
     this.persist(live, secrets);
   }
@@ -411,7 +417,7 @@ export class SessionService {
       if (stored) live.replies = new Map(stored);
       this.live.set(session.id, live);
       if (isFinished(session)) {
-        live.timer = this.clock.setTimeout(() => this.forget(live), session.finishedAt! + this.limits.retentionMs - now);
+        live.timer = this.retentions.add(live, session.finishedAt! + this.limits.retentionMs);
         continue;
       }
       this.activeCount++;
@@ -436,7 +442,7 @@ export class SessionService {
       }
       resumed++;
       live.process = process;
-      live.timer = this.clock.setTimeout(() => this.expire(live), session.expiresAt - now);
+      live.timer = this.expiries.add(live, session.expiresAt);
       if (step?.type === 'display_and_wait') this.waitInBackground(live, bridge);
     }
     return { resumed, interrupted };
