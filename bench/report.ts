@@ -118,7 +118,7 @@ export function table(r: Results): string {
       rows.push([`(5) event streams answered (of ${int(w.waiters)}), change to event`, `${int(w.events.answered)}, p50 ${fixed(w.events.p50Ms)} ms, p99 ${fixed(w.events.p99Ms)} ms`, '', goalOf('waiting.p99Ms')]);
     }
   }
-  if (f.startup) rows.push(['(6) spawn to first GET /v1/info (compiled build)', `${int(f.startup.ms)} ms (median of ${f.startup.runsMs.length})`, '', goalOf('startup.ms')]);
+  if (f.startup) rows.push(['(6) spawn to first GET /v1/info (bundled build)', `${int(f.startup.ms)} ms (median of ${f.startup.runsMs.length})`, '', goalOf('startup.ms')]);
   if (f.tsx) {
     const p = f.tsx;
     rows.push(['(6) same, sources through tsx (comparison)', `${int(p.startup.ms)} ms (median of ${p.startup.runsMs.length})`, '', '']);
