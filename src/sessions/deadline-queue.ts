@@ -9,6 +9,9 @@
  */
 import type { Clock, TimerHandle } from '../clock.ts';
 
+/** The longest delay Node's timers take as it is. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 /** One deadline; `cancel()` takes it out of its queue. */
 class Deadline<T> implements TimerHandle {
   prev?: Deadline<T>;
@@ -33,10 +36,15 @@ export class DeadlineQueue<T> {
   /** When the timer fires; it may fire early (its deadline was cancelled), never late. */
   private timerAt = Infinity;
 
-  /** `onDue` is called with each item whose deadline has come, earliest first. */
+  /**
+   * `onDue` is called with each item whose deadline has come, earliest first; what it throws
+   * goes to `onError` (a timer callback must not throw: it would end the process), and the
+   * items after it still come due.
+   */
   constructor(
     private readonly clock: Clock,
     private readonly onDue: (item: T) => void,
+    private readonly onError: (err: unknown) => void,
   ) {}
 
   /** Call `onDue(item)` at `at` (clock time, ms), unless the returned handle is cancelled first. */
@@ -78,8 +86,11 @@ export class DeadlineQueue<T> {
   private arm(): void {
     this.disarm();
     if (!this.head) return;
-    this.timerAt = this.head.at;
-    this.timer = this.clock.setTimeout(this.fire, this.head.at - this.clock.now());
+    // Node cuts a delay over 2^31 - 1 ms (~24.8 days, less than the longest retention) to 1 ms:
+    // wait at most that long and look again.
+    const delay = Math.min(this.head.at - this.clock.now(), MAX_DELAY_MS);
+    this.timerAt = this.clock.now() + delay;
+    this.timer = this.clock.setTimeout(this.fire, delay);
   }
 
   private disarm(): void {
@@ -96,7 +107,11 @@ export class DeadlineQueue<T> {
     while (this.head && this.head.at <= now) {
       const d = this.head;
       this.remove(d);
-      this.onDue(d.item);
+      try {
+        this.onDue(d.item);
+      } catch (err) {
+        this.onError(err);
+      }
     }
     if (this.head && !this.timer) this.arm();
   };

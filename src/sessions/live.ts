@@ -45,12 +45,16 @@ export class LiveSession {
     this.repliesByKey = replies;
   }
 
-  /** Replace the record, re-serialize and tell every watcher. */
+  /** Replace the record (serialized again when next read); watchers hear of it with {@link notify}. */
   update(session: Session): void {
     if (session === this.session) return;
     this.session = session;
     this.cachedJSON = undefined;
     this.version++;
+  }
+
+  /** Tell every watcher about the current record. */
+  notify(): void {
     if (this.listeners) for (const l of [...this.listeners]) l(this);
   }
 

@@ -97,8 +97,8 @@ export class SessionService {
     this.clock = opts.clock;
     this.limits = opts.limits;
     this.newID = opts.newID ?? randomID;
-    this.expiries = new DeadlineQueue(this.clock, (live) => this.expire(live));
-    this.retentions = new DeadlineQueue(this.clock, (live) => this.forget(live));
+    this.expiries = new DeadlineQueue(this.clock, (live) => this.expire(live), (err) => this.opts.onError?.(err, 'expiring a login session'));
+    this.retentions = new DeadlineQueue(this.clock, (live) => this.forget(live), (err) => this.opts.onError?.(err, 'forgetting a login session'));
     // Every concurrent start listens on this one signal.
     setMaxListeners(0, this.stopping.signal);
   }
@@ -240,7 +240,11 @@ export class SessionService {
     return next;
   }
 
-  /** Record a new state: memory, disk, watchers; release resources on a terminal state. */
+  /**
+   * Record a new state: memory, disk, then watchers (in that order: a watcher answers only once
+   * what it reports is committed, and it can only wait for a write that has been made); release
+   * resources on a terminal state.
+   */
   private commit(live: LiveSession, next: Session, secrets: readonly string[] = []): void {
     if (next === live.session) return;
     const wasActive = !isFinished(live.session);
@@ -252,6 +256,7 @@ export class SessionService {
       live.timer = this.retentions.add(live, this.clock.now() + this.limits.retentionMs);
     }
     this.persist(live, secrets);
+    live.notify();
   }
 
   private persist(live: LiveSession, secrets: readonly string[]): void {

@@ -6,7 +6,7 @@ import { DeadlineQueue } from '../../src/sessions/deadline-queue.ts';
 function setUp() {
   const clock = new ManualClock(1_000);
   const fired: string[] = [];
-  const queue = new DeadlineQueue<string>(clock, (item) => fired.push(`${item}@${clock.now()}`));
+  const queue = new DeadlineQueue<string>(clock, (item) => fired.push(`${item}@${clock.now()}`), (err) => assert.fail(String(err)));
   return { clock, fired, queue };
 }
 
@@ -60,16 +60,66 @@ test('a deadline earlier than all others moves the timer forward', () => {
 test('what comes due may add deadlines, in the past or the future', () => {
   const clock = new ManualClock(0);
   const fired: string[] = [];
-  const queue: DeadlineQueue<string> = new DeadlineQueue<string>(clock, (item) => {
-    fired.push(`${item}@${clock.now()}`);
-    if (item === 'a') {
-      queue.add('overdue', 50);
-      queue.add('later', 300);
-    }
-  });
+  const queue: DeadlineQueue<string> = new DeadlineQueue<string>(
+    clock,
+    (item) => {
+      fired.push(`${item}@${clock.now()}`);
+      if (item === 'a') {
+        queue.add('overdue', 50);
+        queue.add('later', 300);
+      }
+    },
+    (err) => assert.fail(String(err)),
+  );
   queue.add('a', 100);
   queue.add('b', 200);
   clock.advance(1_000);
   assert.deepEqual(fired, ['a@100', 'overdue@100', 'b@200', 'later@300']);
   assert.equal(clock.pendingTimers, 0);
+});
+
+test('a deadline further away than a timer can wait is waited for in steps, not at once', () => {
+  const clock = new ManualClock(0);
+  const delays: number[] = [];
+  // A clock that records the delays it is asked for, like Node's timers it would be given.
+  const recording = {
+    now: () => clock.now(),
+    setTimeout: (fn: () => void, ms: number) => {
+      delays.push(ms);
+      return clock.setTimeout(fn, ms);
+    },
+  };
+  const fired: number[] = [];
+  const queue = new DeadlineQueue<string>(recording, () => fired.push(clock.now()), (err) => assert.fail(String(err)));
+  const thirtyDays = 30 * 24 * 3600 * 1000;
+  queue.add('retained', thirtyDays);
+  assert.ok(delays.every((d) => d <= 2 ** 31 - 1), `delays ${delays.join(', ')}`);
+  clock.advance(thirtyDays - 1);
+  assert.deepEqual(fired, []);
+  clock.advance(1);
+  assert.deepEqual(fired, [thirtyDays]);
+  assert.equal(delays.length, 2, 'one step of ~24.8 days, then the rest');
+});
+
+test('an item whose handling throws is reported, and does not hold up the ones after it', () => {
+  const clock = new ManualClock(0);
+  const fired: string[] = [];
+  const errors: unknown[] = [];
+  const queue = new DeadlineQueue<string>(
+    clock,
+    (item) => {
+      if (item === 'bad') throw new Error('boom');
+      fired.push(item);
+    },
+    (err) => errors.push(err),
+  );
+  queue.add('bad', 10);
+  queue.add('good', 20);
+  queue.add('later', 30);
+  clock.advance(25);
+  assert.equal(errors.length, 1);
+  assert.match(String(errors[0]), /boom/);
+  assert.deepEqual(fired, ['good']);
+  clock.advance(10);
+  assert.deepEqual(fired, ['good', 'later']);
 });

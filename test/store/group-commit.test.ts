@@ -166,3 +166,39 @@ test('an event stream reports a change only once it is committed', () =>
       await server.close();
     }
   }));
+
+test('an event stream reports a cancel and an expiry only once they are committed', () =>
+  withFiles(async (file) => {
+    const server = await startTestServer({ dataDir: path.dirname(file) });
+    const other = new Database(file, { readonly: true });
+    try {
+      const headers = { authorization: `Bearer ${server.token}` };
+      const statusOf = (id: string): unknown => other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(id);
+      const create = async (): Promise<string> => (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json().loginSessionID;
+      const watch = (id: string) => server.app.server.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${id}/events`, headers });
+
+      // Nothing else writes in the turn of the cancel: the event must still wait for its own write.
+      const cancelled = await create();
+      const cancelEvents = watch(cancelled);
+      await nextTurn();
+      const cancel = server.app.server.inject({ method: 'DELETE', url: `/v1/bridges/demo/login-sessions/${cancelled}`, headers });
+      const cancelStream = await cancelEvents;
+      const afterCancel = statusOf(cancelled);
+      assert.match(cancelStream.payload, /"status":"cancelled"/);
+      assert.equal(afterCancel, 'cancelled');
+      await cancel;
+
+      // An expiry comes from a timer, with no request around it.
+      const expired = await create();
+      const expiryEvents = watch(expired);
+      await nextTurn();
+      server.clock.advance(server.config.sessions.ttlSeconds * 1000);
+      const expiryStream = await expiryEvents;
+      const afterExpiry = statusOf(expired);
+      assert.match(expiryStream.payload, /"code":"session_expired"/);
+      assert.equal(afterExpiry, 'failed');
+    } finally {
+      other.close();
+      await server.close();
+    }
+  }));
