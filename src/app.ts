@@ -108,6 +108,11 @@ function safeURL(url: string): string {
   return /\/scan\//i.test(decoded) ? decoded.replace(/(\/scan\/)[^/?#]+/gi, '$1[redacted]') : url;
 }
 
+/** The answer to a request whose changes could not be saved (the commit failed; it is logged). */
+function unsaved(): ApiError {
+  return new ApiError('internal_error', 'The server could not save this change (a storage error, logged); it may not have taken effect. Please try again.');
+}
+
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
@@ -195,8 +200,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   registerErrorHandling(server);
-  // No answer leaves before the writes made so far are committed: what a client is told survives a crash.
-  server.addHook('onSend', (_request, _reply, payload, done) => commits.whenDurable(() => done(null, payload)));
+  // No answer leaves before the writes made so far are committed: what a client is told survives
+  // a crash. An answer whose writes could not be committed is replaced by an error.
+  server.addHook('onSend', (_request, _reply, payload, done) =>
+    commits.whenDurable((committed) => (committed ? done(null, payload) : done(unsaved()))),
+  );
 
   const isAllowedHost = makeHostCheck(config.allowedHosts);
   const auth = new Authenticator(tokens, clock, deps.authLimits);

@@ -56,11 +56,12 @@ export function eventRoutes(app: FastifyInstance, sessions: SessionService, cloc
         res.write(`event: session\ndata: ${json}\n\n`);
         if (last) close();
       };
-      // The state is taken now, and written once it is durable.
+      // The state is taken now, and written once it is durable; a state that could not be
+      // saved is not sent, and the stream ends (a client that reconnects reads it again).
       const send = (): void => {
         const json = live.json;
         const last = isFinished(live.session) || live.ended;
-        commits.whenDurable(() => write(json, last));
+        commits.whenDurable((committed) => (committed ? write(json, last) : close()));
       };
       stop = live.watch(send);
       res.once('close', close);

@@ -3,7 +3,8 @@
  * is committed before the loop goes back to waiting for I/O (`setImmediate`). Every answer sent
  * while writes are pending waits for that commit (`whenDurable`), so a client is never told of a
  * change that a crash could still lose, and a burst of concurrent requests pays for one commit
- * (one WAL append, one round of file locks) instead of one each.
+ * (one WAL append, one round of file locks) instead of one each. If the commit fails (a full
+ * disk, an I/O error), the answers that waited for it are told so instead of being sent.
  *
  * Reads on the same connection see the pending writes, so the server always reads its own
  * writes; other processes (the `token` command) see them once committed, like any transaction.
@@ -12,12 +13,12 @@ import type { Db } from './db.ts';
 
 export class GroupCommit {
   private pending = false;
-  private waiting: (() => void)[] = [];
+  private waiting: ((committed: boolean) => void)[] = [];
   private readonly begin;
   private readonly commit;
   private readonly rollback;
 
-  /** `onError` hears a failed commit; the writes of that turn are then lost, as a failed write is. */
+  /** `onError` hears a failed commit; the writes of that turn are then lost. */
   constructor(
     private readonly db: Db,
     private readonly onError: (err: unknown) => void,
@@ -42,16 +43,18 @@ export class GroupCommit {
   readonly flush = (): void => {
     if (!this.pending) return;
     this.pending = false;
+    let committed = true;
     try {
       // A statement that failed with a disk or I/O error may have rolled the whole batch back.
       if (this.db.inTransaction) this.commit.run();
     } catch (err) {
+      committed = false;
       this.onError(err);
       if (this.db.inTransaction) this.rollback.run();
     }
     const waiting = this.waiting;
     this.waiting = [];
-    for (const resolve of waiting) resolve();
+    for (const resolve of waiting) resolve(committed);
   };
 
   /** Whether writes are waiting for this turn's commit. */
@@ -59,9 +62,12 @@ export class GroupCommit {
     return this.pending;
   }
 
-  /** Run `fn` once every write made so far is committed: at once when none is pending. */
-  whenDurable(fn: () => void): void {
+  /**
+   * Run `fn` once every write made so far is committed (at once when none is pending), with
+   * `false` if that commit failed and the writes are lost.
+   */
+  whenDurable(fn: (committed: boolean) => void): void {
     if (this.pending) this.waiting.push(fn);
-    else fn();
+    else fn(true);
   }
 }

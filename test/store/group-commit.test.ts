@@ -80,7 +80,7 @@ test('a write inside a transaction opened by someone else joins that transaction
     db.close();
   }));
 
-test('a failed commit is reported, rolled back, and its waiters still run', () =>
+test('a failed commit is reported and rolled back, and its waiters are told', () =>
   withFiles(async (file) => {
     const db = openDatabase(file);
     // A deferred foreign key is checked at COMMIT: the way to make a commit itself fail.
@@ -90,12 +90,12 @@ test('a failed commit is reported, rolled back, and its waiters still run', () =
     const store = new SessionStore(db, commits);
     store.save(session('a'));
     db.prepare("INSERT INTO t VALUES (999999)").run();
-    let ran = false;
-    commits.whenDurable(() => (ran = true));
+    let told: boolean | undefined;
+    commits.whenDurable((committed) => (told = committed));
     await nextTurn();
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /FOREIGN KEY/);
-    assert.equal(ran, true);
+    assert.equal(told, false, 'the waiter hears that its writes were not committed');
     assert.equal(db.inTransaction, false);
     store.save(session('b'));
     await nextTurn();
@@ -199,6 +199,34 @@ test('an event stream reports a cancel and an expiry only once they are committe
       assert.equal(afterExpiry, 'failed');
     } finally {
       other.close();
+      await server.close();
+    }
+  }));
+
+test('a client whose change could not be committed gets an error, not a confirmation', () =>
+  withFiles(async (file) => {
+    const errors: unknown[] = [];
+    const server = await startTestServer({ dataDir: path.dirname(file), logger: { level: 'error', stream: { write: (line: string) => void errors.push(line) } } });
+    try {
+      const headers = { authorization: `Bearer ${server.token}` };
+      const created = (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json();
+      // Make the next commit that writes a login fail, as a full disk would: a deferred foreign
+      // key, broken by a trigger on this connection, is checked at COMMIT.
+      server.app.db.exec(`
+        CREATE TABLE broken (seq INTEGER REFERENCES sessions(seq) DEFERRABLE INITIALLY DEFERRED);
+        CREATE TEMP TRIGGER break_commit AFTER INSERT ON logins BEGIN INSERT INTO broken VALUES (-1); END;`);
+      const r = await server.app.server.inject({
+        method: 'POST',
+        url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`,
+        payload: { type: 'user_input', fields: { username: 'nora', password: 'pw' } },
+        headers,
+      });
+      assert.equal(r.statusCode, 500);
+      assert.equal(r.json().code, 'internal_error');
+      assert.doesNotMatch(r.payload, /"status":"complete"/);
+      assert.equal(server.app.db.prepare('SELECT count(*) FROM logins').pluck().get(), 0, 'the login was not stored');
+      assert.ok(errors.some((e) => /committing/.test(String(e))), `the failure is logged: ${errors.join('')}`);
+    } finally {
       await server.close();
     }
   }));
