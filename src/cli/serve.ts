@@ -1,6 +1,7 @@
 /** `bridge-login serve`: start the server and stop it cleanly on SIGINT/SIGTERM. */
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config/config.ts';
+import { DatabaseVersionError } from '../store/db.ts';
 import { startServer } from '../server.ts';
 import type { ProgramIO } from './program.ts';
 
@@ -24,11 +25,27 @@ export function serveCommand(io: ProgramIO): Command {
         }
         throw err;
       }
-      let running;
+      // Signals are heard from the start: one that arrives while the server starts (after its
+      // banner, say) stops it as soon as it is up, instead of killing it half-way.
+      let running: Awaited<ReturnType<typeof startServer>> | undefined;
+      let stopAsked: string | undefined;
+      const stop = (signal: string): void => {
+        if (!running) {
+          stopAsked = signal;
+          return;
+        }
+        io.stdout.write(`\n${signal}: stopping…\n`);
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
       try {
         running = await startServer(config, io.stdout);
       } catch (err) {
-        if (err instanceof ConfigError) {
+        if (err instanceof ConfigError || err instanceof DatabaseVersionError) {
           io.stderr.write(`bridge-login: ${err.message}\n`);
           process.exitCode = 78;
           return;
@@ -42,14 +59,6 @@ export function serveCommand(io: ProgramIO): Command {
         }
         throw err;
       }
-      const stop = (signal: string): void => {
-        io.stdout.write(`\n${signal}: stopping…\n`);
-        running.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      if (stopAsked) stop(stopAsked);
     });
 }

@@ -10,11 +10,22 @@ import { MIGRATIONS } from './migrations.ts';
 
 export type Db = Database.Database;
 
+/** The database's schema is not the one this version of the code works with. */
+export class DatabaseVersionError extends Error {}
+
+export interface OpenOptions {
+  /**
+   * Migrate a database written by an older version (default). The server does; the `token`
+   * command does not, so that it never changes the schema under an older server still running.
+   */
+  upgrade?: boolean;
+}
+
 /**
  * Open (creating if needed) the database at `file`, or an in-memory one for `:memory:`,
  * and bring its schema up to date. A database written by an older version is migrated.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:') ownerOnly(file);
   const db = new Database(file);
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
@@ -23,7 +34,12 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    migrate(db, options.upgrade ?? true);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 
@@ -43,10 +59,15 @@ function ownerOnly(file: string): void {
   }
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, upgrade: boolean): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`database schema version ${current} is newer than this server knows (${MIGRATIONS.length}); upgrade bridge-login`);
+    throw new DatabaseVersionError(`database schema version ${current} is newer than this server knows (${MIGRATIONS.length}); upgrade bridge-login`);
+  }
+  if (!upgrade && current > 0 && current < MIGRATIONS.length) {
+    throw new DatabaseVersionError(
+      `the database was written by an older bridge-login (schema ${current}, this one uses ${MIGRATIONS.length}); stop the old server and start this version (bridge-login serve), which upgrades it, then run this command again`,
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

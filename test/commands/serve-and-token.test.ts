@@ -4,6 +4,8 @@ import { spawn, execFile } from 'node:child_process';
 import { statSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { tempDir } from '../support/server.ts';
 
 const BIN = new URL('../../bin/bridge-login.js', import.meta.url).pathname;
@@ -81,6 +83,51 @@ test('serve: a bad config stops the start with a message naming the bad key', as
     writeFileSync(file, 'bridges:\n  - id: wa\n    type: whatsapp\n    provisioning:\n      url: http://127.0.0.1:1/_matrix/provision\n      sharedSecret: ${NOPE_SECRET_VAR}\n      userID: "@me:example.org"\n');
     const err2 = await run(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dir, '--config', file]).catch((e: { code: number; stderr: string }) => e);
     assert.match((err2 as { stderr: string }).stderr, /bridges\[0\]\.provisioning\.sharedSecret.*NOPE_SECRET_VAR/);
+  } finally {
+    remove();
+  }
+});
+
+test('token commands never upgrade an older database (its server may still run); serve does, and says when it cannot', async () => {
+  const { dir, remove } = tempDir();
+  try {
+    // A database as version 2 wrote it, with a token.
+    const file = path.join(dir, 'bridge-login.sqlite');
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[1]!);
+    old.pragma('user_version = 2');
+    old.prepare("INSERT INTO tokens (id, name, hash, created_at) VALUES ('abc123', 'old', 'x', 1)").run();
+    old.close();
+    const version = (): unknown => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.pragma('user_version', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+
+    const refused = await run(process.execPath, [BIN, 'token', 'list', '--data-dir', dir]).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((refused as { code: number }).code, 78);
+    assert.match((refused as { stderr: string }).stderr, /older bridge-login \(schema 2.*start this version \(bridge-login serve\)/);
+    assert.doesNotMatch((refused as { stderr: string }).stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(version(), 2, 'the database is left as it was');
+
+    const server = await serve(['--data-dir', dir]);
+    assert.equal(await server.stop(), 0);
+    assert.equal(version(), MIGRATIONS.length, 'serve upgraded it');
+    const { stdout } = await run(process.execPath, [BIN, 'token', 'list', '--data-dir', dir]);
+    assert.match(stdout, /abc123 {2}old/);
+
+    // A database from a newer version stops serve with a message, not a stack trace.
+    const newer = new Database(file);
+    newer.pragma('user_version = 999');
+    newer.close();
+    const stopped = await run(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dir]).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((stopped as { code: number }).code, 78);
+    assert.match((stopped as { stderr: string }).stderr, /newer than this server knows/);
+    assert.doesNotMatch((stopped as { stderr: string }).stderr, /\n\s+at /, 'no stack trace');
   } finally {
     remove();
   }
