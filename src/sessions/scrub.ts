@@ -13,8 +13,12 @@ const SECRET_TYPES: ReadonlySet<string> = new Set(['password', 'code']);
 /** Shorter values are too common to replace without mangling ordinary text. */
 const MIN_LENGTH = 4;
 const REDACTED = '[redacted]';
-/** Keys that hold identities, which must stay exact: a step's, and a bridgev2 resume state's. */
-const IDENTITY_KEYS: ReadonlySet<string> = new Set(['id', 'stepID', 'step_id', 'login_id', 'txn_id', 'processID', 'reloginID']);
+/**
+ * Keys that hold identities, which must stay exact: a step's, and a bridgev2 resume state's
+ * (its known login IDs let a restarted server recognise a login that completed meanwhile; a
+ * login ID is the bridge's account of who logged in, kept as it is like a completed login).
+ */
+const IDENTITY_KEYS: ReadonlySet<string> = new Set(['id', 'stepID', 'step_id', 'login_id', 'txn_id', 'processID', 'reloginID', 'knownLoginIDs']);
 
 /** The submitted values that are secrets, for the step they answered. */
 export function secretValues(step: SessionStep | undefined, input: StepInput): string[] {
@@ -35,7 +39,8 @@ function scrub(value: unknown, secrets: readonly string[], key?: string): unknow
     for (const secret of secrets) if (s.includes(secret)) s = s.split(secret).join(REDACTED);
     return s;
   }
-  if (Array.isArray(value)) return value.map((v) => scrub(v, secrets));
+  // The elements of an array stand under its key: a list of identities stays exact too.
+  if (Array.isArray(value)) return value.map((v) => scrub(v, secrets, key));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secrets, k)]));
   }

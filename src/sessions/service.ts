@@ -416,7 +416,11 @@ export class SessionService {
     const replies = this.opts.store.loadReplies();
     let resumed = 0;
     let interrupted = 0;
-    for (const { session, bridgeState } of this.opts.store.loadAll()) {
+    // Finished sessions first, in the order their retention ends (so that each deadline is
+    // added at the end of its queue), then the unfinished ones in the order they were created.
+    const stored = this.opts.store.loadAll();
+    const finished = stored.filter((s) => isFinished(s.session)).sort((a, b) => a.session.finishedAt! - b.session.finishedAt!);
+    for (const { session, bridgeState } of [...finished, ...stored.filter((s) => !isFinished(s.session))]) {
       const live = new LiveSession(session);
       const stored = replies.get(session.id);
       if (stored) live.replies = new Map(stored);
