@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { tempDir } from '../support/server.ts';
+import { databaseAtVersion } from '../support/old-database.ts';
 
 const BIN = new URL('../../bin/bridge-login.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -93,10 +94,7 @@ test('token commands never upgrade an older database (its server may still run);
   try {
     // A database as version 2 wrote it, with a token.
     const file = path.join(dir, 'bridge-login.sqlite');
-    const old = new Database(file);
-    old.exec(MIGRATIONS[0]!);
-    old.exec(MIGRATIONS[1]!);
-    old.pragma('user_version = 2');
+    const old = databaseAtVersion(file, 2);
     old.prepare("INSERT INTO tokens (id, name, hash, created_at) VALUES ('abc123', 'old', 'x', 1)").run();
     old.close();
     const version = (): unknown => {

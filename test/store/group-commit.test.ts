@@ -11,7 +11,7 @@ import { openDatabase } from '../../src/store/db.ts';
 import { GroupCommit } from '../../src/store/group-commit.ts';
 import { SessionStore } from '../../src/store/sessions.ts';
 import type { Session } from '../../src/sessions/model.ts';
-import { startTestServer, tempDir } from '../support/server.ts';
+import { startTestServer, tempDir, type TestServer, type TestServerOptions } from '../support/server.ts';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -22,6 +22,23 @@ function session(id: string): Session {
 function withFiles(fn: (file: string) => Promise<void>): Promise<void> {
   const { dir, remove } = tempDir();
   return fn(path.join(dir, 'bridge-login.sqlite')).finally(remove);
+}
+
+/** The real server on a database file, and a second, read-only connection to that file. */
+function withServerAndReader(
+  fn: (server: TestServer, other: Database.Database, headers: Record<string, string>) => Promise<void>,
+  options: Omit<TestServerOptions, 'dataDir'> = {},
+): Promise<void> {
+  return withFiles(async (file) => {
+    const server = await startTestServer({ ...options, dataDir: path.dirname(file) });
+    const other = new Database(file, { readonly: true });
+    try {
+      await fn(server, other, { authorization: `Bearer ${server.token}` });
+    } finally {
+      other.close();
+      await server.close();
+    }
+  });
 }
 
 test('the writes of one turn are committed together, at the end of the turn', () =>
@@ -115,92 +132,69 @@ test('a failed commit is reported and rolled back, and its waiters are told', ()
   }));
 
 test('a client hears of a created session and a completed login only once they are committed', () =>
-  withFiles(async (file) => {
-    const server = await startTestServer({ dataDir: path.dirname(file) });
-    const other = new Database(file, { readonly: true });
-    try {
-      const inject = async (method: 'GET' | 'POST', url: string, payload?: unknown): Promise<any> => {
-        const r = await server.app.server.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${server.token}` } });
-        return r.json();
-      };
-      // inject resolves as soon as the reply is finished, in the same turn when nothing holds it back.
-      const created = await inject('POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
-      assert.equal(other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID), 'waiting_for_input');
-      const done = await inject('POST', `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`, {
-        type: 'user_input',
-        fields: { username: 'kim', password: 'pw' },
-      });
-      assert.equal(done.status, 'complete');
-      assert.equal(other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID), 'complete');
-      assert.equal(other.prepare('SELECT count(*) FROM logins WHERE login_id = ?').pluck().get(done.loginID), 1);
-    } finally {
-      other.close();
-      await server.close();
-    }
+  withServerAndReader(async (server, other, headers) => {
+    const inject = async (method: 'GET' | 'POST', url: string, payload?: unknown): Promise<any> => {
+      const r = await server.app.server.inject({ method, url, payload: payload as object, headers });
+      return r.json();
+    };
+    // inject resolves as soon as the reply is finished, in the same turn when nothing holds it back.
+    const created = await inject('POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
+    assert.equal(other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID), 'waiting_for_input');
+    const done = await inject('POST', `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`, {
+      type: 'user_input',
+      fields: { username: 'kim', password: 'pw' },
+    });
+    assert.equal(done.status, 'complete');
+    assert.equal(other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID), 'complete');
+    assert.equal(other.prepare('SELECT count(*) FROM logins WHERE login_id = ?').pluck().get(done.loginID), 1);
   }));
 
 test('an event stream reports a change only once it is committed', () =>
-  withFiles(async (file) => {
-    const server = await startTestServer({ dataDir: path.dirname(file) });
-    const other = new Database(file, { readonly: true });
-    try {
-      const headers = { authorization: `Bearer ${server.token}` };
-      const created = (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json();
-      const events = server.app.server.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/events`, headers });
-      await nextTurn();
-      const submit = server.app.server.inject({
-        method: 'POST',
-        url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`,
-        payload: { type: 'user_input', fields: { username: 'lee', password: 'pw' } },
-        headers,
-      });
-      // The stream ends with the event that reports the completion; at that moment the
-      // completion must already be committed.
-      const stream = await events;
-      const committed = other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID);
-      assert.match(stream.payload, /"status":"complete"/);
-      assert.equal(committed, 'complete');
-      await submit;
-    } finally {
-      other.close();
-      await server.close();
-    }
+  withServerAndReader(async (server, other, headers) => {
+    const created = (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json();
+    const events = server.app.server.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/events`, headers });
+    await nextTurn();
+    const submit = server.app.server.inject({
+      method: 'POST',
+      url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`,
+      payload: { type: 'user_input', fields: { username: 'lee', password: 'pw' } },
+      headers,
+    });
+    // The stream ends with the event that reports the completion; at that moment the
+    // completion must already be committed.
+    const stream = await events;
+    const committed = other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(created.loginSessionID);
+    assert.match(stream.payload, /"status":"complete"/);
+    assert.equal(committed, 'complete');
+    await submit;
   }));
 
 test('an event stream reports a cancel and an expiry only once they are committed', () =>
-  withFiles(async (file) => {
-    const server = await startTestServer({ dataDir: path.dirname(file) });
-    const other = new Database(file, { readonly: true });
-    try {
-      const headers = { authorization: `Bearer ${server.token}` };
-      const statusOf = (id: string): unknown => other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(id);
-      const create = async (): Promise<string> => (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json().loginSessionID;
-      const watch = (id: string) => server.app.server.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${id}/events`, headers });
+  withServerAndReader(async (server, other, headers) => {
+    const statusOf = (id: string): unknown => other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(id);
+    const create = async (): Promise<string> => (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json().loginSessionID;
+    const watch = (id: string) => server.app.server.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${id}/events`, headers });
 
-      // Nothing else writes in the turn of the cancel: the event must still wait for its own write.
-      const cancelled = await create();
-      const cancelEvents = watch(cancelled);
-      await nextTurn();
-      const cancel = server.app.server.inject({ method: 'DELETE', url: `/v1/bridges/demo/login-sessions/${cancelled}`, headers });
-      const cancelStream = await cancelEvents;
-      const afterCancel = statusOf(cancelled);
-      assert.match(cancelStream.payload, /"status":"cancelled"/);
-      assert.equal(afterCancel, 'cancelled');
-      await cancel;
+    // Nothing else writes in the turn of the cancel: the event must still wait for its own write.
+    const cancelled = await create();
+    const cancelEvents = watch(cancelled);
+    await nextTurn();
+    const cancel = server.app.server.inject({ method: 'DELETE', url: `/v1/bridges/demo/login-sessions/${cancelled}`, headers });
+    const cancelStream = await cancelEvents;
+    const afterCancel = statusOf(cancelled);
+    assert.match(cancelStream.payload, /"status":"cancelled"/);
+    assert.equal(afterCancel, 'cancelled');
+    await cancel;
 
-      // An expiry comes from a timer, with no request around it.
-      const expired = await create();
-      const expiryEvents = watch(expired);
-      await nextTurn();
-      server.clock.advance(server.config.sessions.ttlSeconds * 1000);
-      const expiryStream = await expiryEvents;
-      const afterExpiry = statusOf(expired);
-      assert.match(expiryStream.payload, /"code":"session_expired"/);
-      assert.equal(afterExpiry, 'failed');
-    } finally {
-      other.close();
-      await server.close();
-    }
+    // An expiry comes from a timer, with no request around it.
+    const expired = await create();
+    const expiryEvents = watch(expired);
+    await nextTurn();
+    server.clock.advance(server.config.sessions.ttlSeconds * 1000);
+    const expiryStream = await expiryEvents;
+    const afterExpiry = statusOf(expired);
+    assert.match(expiryStream.payload, /"code":"session_expired"/);
+    assert.equal(afterExpiry, 'failed');
   }));
 
 test('a client whose change could not be committed gets an error, not a confirmation', () =>

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ManualClock } from '../../src/clock.ts';
-import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/store/db.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { SessionStore } from '../../src/store/sessions.ts';
 import { startTestServer, tempDir } from '../support/server.ts';
+import { databaseAtVersion } from '../support/old-database.ts';
 
 test('logins, accounts and tokens survive a restart; an unfinished session reads failed session_interrupted', async () => {
   const { dir, remove } = tempDir();
@@ -58,10 +58,7 @@ test('a database of an older version is migrated, not discarded', () => {
   try {
     // A database as version 2 left it: written with the first two migrations only.
     const file = path.join(dir, 'old.sqlite');
-    const old = new Database(file);
-    old.exec(MIGRATIONS[0]!);
-    old.exec(MIGRATIONS[1]!);
-    old.pragma('user_version = 2');
+    const old = databaseAtVersion(file, 2);
     old.prepare("INSERT INTO logins VALUES ('demo', 'x', 'connected', NULL, '{\"id\":\"x\"}', 1, 1)").run();
     const insertSession = old.prepare(
       "INSERT INTO sessions (id, bridge_id, flow_id, status, step_json, created_at, updated_at, expires_at, finished_at) VALUES (?, 'demo', 'password', ?, ?, ?, ?, ?, ?)",
