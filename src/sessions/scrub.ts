@@ -58,5 +58,5 @@ export function scrubValue<T>(value: T, secrets: readonly string[]): T {
  * (mautrix's dummy bridge, for one, names the user after the password it was given).
  */
 export function scrubOutcome(outcome: StepOutcome, secrets: readonly string[]): StepOutcome {
-  return secrets.length === 0 || outcome.kind === 'complete' ? outcome : (scrub(outcome, secrets) as StepOutcome);
+  return outcome.kind === 'complete' ? outcome : scrubValue(outcome, secrets);
 }

@@ -69,15 +69,19 @@ export class TokenStore {
     return this.active;
   }
 
+  /** This connection's own commits do not move data_version: read the active set again on the next look. */
+  private readAgain(): void {
+    this.seenVersion = -1;
+    this.lookedAt = -Infinity;
+  }
+
   /** Create a token; the returned secret is never stored and cannot be shown again. */
   create(name: string, now: number): { token: string; info: TokenInfo } {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const id = randomBytes(6).toString('hex');
     const hash = hashToken(token);
     this.db.prepare('INSERT INTO tokens (id, name, hash, created_at) VALUES (?, ?, ?, ?)').run(id, name, hash.toString('hex'), now);
-    // This connection's own commits do not move data_version: read again on the next look.
-    this.seenVersion = -1;
-    this.lookedAt = -Infinity;
+    this.readAgain();
     return { token, info: { id, name, createdAt: now } };
   }
 
@@ -107,8 +111,7 @@ export class TokenStore {
   /** Revoke by id; false when no such active token exists. */
   revoke(id: string, now: number): boolean {
     const changed = this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
-    this.seenVersion = -1;
-    this.lookedAt = -Infinity;
+    this.readAgain();
     return changed;
   }
 

@@ -6,7 +6,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/bridge-login.js', import.meta.url));
 const WAIT_MS = 20_000;
@@ -45,6 +47,26 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-login-cli-test-'));
 export function cleanUpCli(): void {
   for (const child of running) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * A test server for a file of CLI tests: started before them and handed to `use`, stopped after
+ * them together with every CLI process still running.
+ *
+ * @example
+ * let s: TestServer;
+ * useServerForCli((server) => (s = server));
+ */
+export function useServerForCli(use: (server: TestServer) => void): void {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startTestServer();
+    use(server);
+  });
+  after(async () => {
+    cleanUpCli();
+    await server?.close();
+  });
 }
 
 /**

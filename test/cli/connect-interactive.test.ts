@@ -1,18 +1,12 @@
 // `bridge-login connect` as a person uses it, driven through standard input (the real binary
 // against a real server on an ephemeral port).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { cleanUpCli, runCli } from './cli-process.ts';
+import { test } from 'node:test';
+import type { TestServer } from '../support/server.ts';
+import { runCli, useServerForCli } from './cli-process.ts';
 
 let s: TestServer;
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  cleanUpCli();
-  await s.close();
-});
+useServerForCli((server) => (s = server));
 
 test('a password login: chooses the flow, asks username and password, prints the account', { timeout: 60_000 }, async () => {
   const cli = runCli(['connect', 'demo'], { server: s });

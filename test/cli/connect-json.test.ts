@@ -1,18 +1,12 @@
 // `bridge-login connect --json`: the non-interactive mode for scripts and agents, with its exit
 // codes (the real binary against a real server on an ephemeral port).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { cleanUpCli, jsonLines, runCli } from './cli-process.ts';
+import { test } from 'node:test';
+import type { TestServer } from '../support/server.ts';
+import { jsonLines, runCli, useServerForCli } from './cli-process.ts';
 
 let s: TestServer;
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  cleanUpCli();
-  await s.close();
-});
+useServerForCli((server) => (s = server));
 
 test('a password login from --field values prints each state as a JSON line and exits 0', { timeout: 60_000 }, async () => {
   const { code, stdout, stderr } = await runCli(['connect', 'demo', '--json', '--field', 'username=ann', '--field', 'password=pw'], { server: s }).exited;

@@ -2,18 +2,12 @@
 // and cookies, completed from the test the way a phone or a browser would (the real binary
 // against a real server on an ephemeral port).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { cleanUpCli, eventually, jsonLines, runCli } from './cli-process.ts';
+import { test } from 'node:test';
+import type { TestServer } from '../support/server.ts';
+import { eventually, jsonLines, runCli, useServerForCli } from './cli-process.ts';
 
 let s: TestServer;
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  cleanUpCli();
-  await s.close();
-});
+useServerForCli((server) => (s = server));
 
 /** What the phone does: confirm the scan URL of a QR code. */
 async function scan(url: string, username: string): Promise<void> {

@@ -2,18 +2,12 @@
 // never a stack trace (the real binary as a child process).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { cleanUpCli, runCli } from './cli-process.ts';
+import { test } from 'node:test';
+import type { TestServer } from '../support/server.ts';
+import { runCli, useServerForCli } from './cli-process.ts';
 
 let s: TestServer;
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  cleanUpCli();
-  await s.close();
-});
+useServerForCli((server) => (s = server));
 
 /** A port on which nothing listens (taken from the system, then freed). */
 async function closedPort(): Promise<number> {

@@ -1,18 +1,12 @@
 // `bridges`, `logins`, `accounts` and `remove`: tables for people, JSON for scripts (the real
 // binary against a real server on an ephemeral port).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { cleanUpCli, runCli } from './cli-process.ts';
+import { test } from 'node:test';
+import type { TestServer } from '../support/server.ts';
+import { runCli, useServerForCli } from './cli-process.ts';
 
 let s: TestServer;
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  cleanUpCli();
-  await s.close();
-});
+useServerForCli((server) => (s = server));
 
 /** Logs `username` in through the API and returns its login ID. */
 async function login(username: string): Promise<string> {
