@@ -1,6 +1,6 @@
 /**
  * The processes a benchmark talks to: the real server (`bin/bridge-login.js serve`, as a user
- * starts it) and the floor, each spawned on an ephemeral 127.0.0.1 port with a fresh temporary
+ * starts it), the floor and the store floor, each spawned on an ephemeral 127.0.0.1 port with a fresh temporary
  * data directory, plus their resident size read from `/proc`.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(PROJECT_ROOT, 'bin', 'bridge-login.js');
 const FLOOR = path.join(PROJECT_ROOT, 'bench', 'floor.ts');
+const STORE_FLOOR = path.join(PROJECT_ROOT, 'bench', 'store-floor.ts');
 
 export interface Spawned {
   child: ChildProcess;
@@ -115,6 +116,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<RealServer>
 export async function startFloor(urlPath: string, body: string, login?: { created: string; completed: string }): Promise<Spawned> {
   const args = ['--import', 'tsx', FLOOR, urlPath, body, ...(login ? [login.created, login.completed] : [])];
   const s = await spawnUntil(process.execPath, args, /floor listening on (http:\/\/\S+)/, 30_000, () => undefined);
+  return { ...s, url: s.match[1]! };
+}
+
+/** Start the store floor (Fastify and the store alone) answering a login's two POSTs with `login`'s bytes. */
+export async function startStoreFloor(login: { created: string; completed: string }): Promise<Spawned> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-login-bench-'));
+  const args = ['--import', 'tsx', STORE_FLOOR, dataDir, login.created, login.completed];
+  const s = await spawnUntil(process.execPath, args, /store floor listening on (http:\/\/\S+)/, 30_000, () => rmSync(dataDir, { recursive: true, force: true }));
   return { ...s, url: s.match[1]! };
 }
 

@@ -13,6 +13,8 @@ export interface Figures {
   floor?: ThroughputFigure;
   /** Reference for (2): the floor answering a login's two POSTs with fixed bytes. */
   floorLogins?: LoginFigure & { ratioToFloor: number };
+  /** Reference for (2): Fastify and the store alone, making a login's writes (store-floor.ts). */
+  storeLogins?: LoginFigure & { ratioToFloor: number };
   memory?: MemoryFigure;
   waiting?: WaitingFigure | { skipped: string };
   startup?: StartupFigure;
@@ -103,6 +105,10 @@ export function table(r: Results): string {
   if (f.floorLogins) {
     const b = f.floorLogins;
     rows.push(['(2) reference: the floor answering the same two POSTs', `${int(b.loginsPerSec)} logins/s, ${cpu(b.serverCpuUsPerLogin, 'login')}`, fixed(b.ratioToFloor, 3), '']);
+  }
+  if (f.storeLogins) {
+    const s = f.storeLogins;
+    rows.push(['(2) reference: Fastify and the store alone, same writes', `${int(s.loginsPerSec)} logins/s, ${cpu(s.serverCpuUsPerLogin, 'login')}`, fixed(s.ratioToFloor, 3), '']);
   }
   if (f.memory) {
     const m = f.memory;

@@ -12,6 +12,7 @@
  *   Every other figure is of the compiled build (`npm run build`), which the run makes first.
  * - `--profile DIR`: start the load-test server with `--cpu-prof --cpu-prof-dir DIR`.
  * - `--seconds N`: seconds of each load test (default 10; 1 in quick mode).
+ * - `--connections N`: connections of each load test (default 10).
  * - `--change scan|cancel`: what ends each waiting session in (5) (default: scan its QR code).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureGet, measureLogins, type LoadOptions } from './load.ts';
 import { measureActive, measureMemory } from './memory.ts';
-import { PROJECT_ROOT, startFloor, startServer } from './processes.ts';
+import { PROJECT_ROOT, startFloor, startServer, startStoreFloor } from './processes.ts';
 import { checkGoals, machine, table, type Figures, type Results } from './report.ts';
 import { measureStartup, startupFigure } from './startup.ts';
 import { measureWaiting, type Change } from './waiting.ts';
@@ -36,14 +37,26 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     change: { type: 'string' },
     seconds: { type: 'string' },
+    connections: { type: 'string' },
   },
 });
 
 const quick = args.quick!;
 const only = new Set((args.only?.split(',') ?? PARTS.filter((p) => p !== 'tsx')) as Part[]);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (one of ${PARTS.join(', ')})`);
+/** A flag's value as a number of at least 1, or `fallback` when the flag is absent. */
+function atLeastOne(flag: string, value: string | undefined, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!(n >= 1) || (integer && !Number.isInteger(n))) throw new Error(`--${flag}: expected ${integer ? 'a whole number' : 'a number'} of at least 1, got "${value}"`);
+  return n;
+}
 const plan = {
-  load: { seconds: args.seconds ? Number(args.seconds) : quick ? 1 : 10, warmUpSeconds: quick ? 0 : 3, connections: 10 } satisfies LoadOptions,
+  load: {
+    seconds: atLeastOne('seconds', args.seconds, quick ? 1 : 10),
+    warmUpSeconds: quick ? 0 : 3,
+    connections: atLeastOne('connections', args.connections, 10, true),
+  } satisfies LoadOptions,
   memorySessions: quick ? 200 : 10_000,
   settleSeconds: quick ? 1 : 20,
   waiters: quick ? 50 : 1000,
@@ -77,7 +90,8 @@ async function loadTests(figures: Figures): Promise<void> {
     const sessionID = ((await created.json()) as { loginSessionID: string }).loginSessionID;
     const sessionPath = `/v1/bridges/demo/login-sessions/${sessionID}`;
     const body = await (await fetch(server.url + sessionPath, { headers: auth })).text();
-    floor = await startFloor(sessionPath, body, await oneLogin(server.url, auth));
+    const login = await oneLogin(server.url, auth);
+    floor = await startFloor(sessionPath, body, login);
 
     log(`floor: GET ${sessionPath} (${body.length} bytes), ${plan.load.seconds} s`);
     const floorFigure = await measureGet(floor.url + sessionPath, {}, body, plan.load, floor.pid);
@@ -94,6 +108,14 @@ async function loadTests(figures: Figures): Promise<void> {
       log(`reference: the same two POSTs on the floor, ${plan.load.seconds} s`);
       const bare = await measureLogins(floor.url, 'unused', plan.load, floor.pid);
       figures.floorLogins = { ...bare, ratioToFloor: bare.loginsPerSec / floorFigure.reqPerSec };
+      log(`reference: Fastify and the store alone, the same two POSTs and writes, ${plan.load.seconds} s`);
+      const storeFloor = await startStoreFloor(login);
+      try {
+        const stored = await measureLogins(storeFloor.url, 'unused', plan.load, storeFloor.pid);
+        figures.storeLogins = { ...stored, ratioToFloor: stored.loginsPerSec / floorFigure.reqPerSec };
+      } finally {
+        await storeFloor.stop();
+      }
     }
   } finally {
     await floor?.stop();

@@ -45,6 +45,11 @@ test('npm run bench -- --quick measures every figure and writes them as JSON', {
     positive(f.floorLogins.loginsPerSec, 'floor logins/s');
     assert.equal(f.floorLogins.failures, 0);
     assert.ok(Math.abs(f.floorLogins.ratioToFloor - f.floorLogins.loginsPerSec / f.floor.reqPerSec) < 1e-9);
+    // (2)'s second reference: Fastify and the store alone, counted like the server's logins.
+    positive(f.storeLogins.loginsPerSec, 'store floor logins/s');
+    positive(f.storeLogins.completed, 'store floor completed logins');
+    assert.equal(f.storeLogins.failures, 0);
+    assert.ok(Math.abs(f.storeLogins.ratioToFloor - f.storeLogins.loginsPerSec / f.floor.reqPerSec) < 1e-9);
 
     // (4) memory: resident sizes of a Node server, in MiB.
     const m = f.memory;
