@@ -27,6 +27,25 @@ export function routesOf(openapi: { paths: Record<string, Record<string, { secur
   return routes;
 }
 
+/**
+ * Every method and path the router itself holds, read from Fastify's `printRoutes()` tree: what
+ * the OpenAPI document may not list (a hidden route, a route added before the document's hook).
+ */
+export function routerRoutes(tree: string): { method: string; path: string }[] {
+  const out: { method: string; path: string }[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (.*?)(?: \(([^)]*)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    const path = stack.join('');
+    for (const method of m[3]?.split(', ') ?? []) out.push({ method, path });
+  }
+  return out;
+}
+
 /** Fill a route's path parameters from `values` (already URL-encoded). */
 export function fillPath(route: Route, values: Record<string, string>): string {
   return route.path.replace(/:(\w+)/g, (_m, name: string) => values[name] ?? 'x');
