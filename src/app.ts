@@ -43,7 +43,7 @@ export interface AppDeps {
   /** An open database; by default the config's file is opened (and closed with the app). */
   db?: Db;
   /** Build the external bridges of the config (the bridgev2 connector); none by default. */
-  externalBridges?: (ctx: { clock: Clock; config: Config }) => Bridge[];
+  externalBridges?: (ctx: { clock: Clock; config: Config; log: (msg: string, data?: object) => void }) => Bridge[];
   /** Extra bridges (tests). */
   bridges?: Bridge[];
   /** Fastify logger options; defaults to pino at the config's level with redaction. */
@@ -169,7 +169,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ? new DemoBridge({ clock, logins: loginStore, db, baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes })
     : undefined;
   if (demo) bridgeList.push(demo);
-  bridgeList.push(...(deps.externalBridges?.({ clock, config }) ?? []), ...(deps.bridges ?? []));
+  // The connectors' own lines (a refused start, a transport error, a failed cancel): ids, statuses
+  // and error codes, never a submitted value or the shared secret.
+  const bridgeLog = (msg: string, data: object = {}): void => server.log.info(data, msg);
+  bridgeList.push(...(deps.externalBridges?.({ clock, config, log: bridgeLog }) ?? []), ...(deps.bridges ?? []));
   const bridges = new BridgeRegistry(bridgeList);
   const logins = new LoginService(loginStore, bridges, clock);
   const sessions = new SessionService({

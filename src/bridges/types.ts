@@ -214,6 +214,11 @@ export class UnknownLoginError extends Error {
   override readonly name = 'UnknownLoginError';
 }
 
+/** Thrown by `logout` when the bridge cannot log this one login out on its own (→ 400, nothing changed). */
+export class UnsupportedRemovalError extends Error {
+  override readonly name = 'UnsupportedRemovalError';
+}
+
 /**
  * A bridge. Methods that talk to a remote bridge throw {@link BridgeUnavailableError} when it
  * does not answer; they never throw for a failed login (that is a `failed` outcome).

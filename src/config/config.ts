@@ -167,6 +167,9 @@ function readBridge(r: Reader, raw: unknown, i: number, seen: Set<string>): Exte
     r.fail(`${pat}.url`, `is not a valid URL: "${url}"`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') r.fail(`${pat}.url`, 'must be an http:// or https:// URL');
+  // A user name or password in the URL would be shown wherever the URL is (errors, statuses);
+  // the provisioning API takes its credential from sharedSecret.
+  if (parsed.username !== '' || parsed.password !== '') r.fail(`${pat}.url`, 'must not hold a user name or password (the bridge is authenticated by sharedSecret)');
   const sharedSecret = r.string(prov, 'sharedSecret', pat, { required: true })!;
   const userID = r.string(prov, 'userID', pat, { required: true, pattern: /^@[^:\s]+:\S+$/ })!;
   const bridge: ExternalBridgeConfig = {

@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { unreachable, type BridgeRegistry } from '../bridges/registry.ts';
-import { BridgeUnavailableError, UnknownLoginError, type Bridge, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
+import { BridgeUnavailableError, UnknownLoginError, UnsupportedRemovalError, type Bridge, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
 import type { LoginStore, StoredLogin } from '../store/logins.ts';
 import { accountIDOf, toAccount, toBridgeLogin, type AccountWire, type BridgeLoginWire } from './view.ts';
 
@@ -216,6 +216,7 @@ export class LoginService {
       await bridge.logout(loginID, scope);
     } catch (err) {
       if (err instanceof BridgeUnavailableError) throw unreachable(bridgeID, err);
+      if (err instanceof UnsupportedRemovalError) throw new ApiError('unsupported_scope', err.message);
       // The bridge no longer knows it: removing our copy is what the user asked for.
       if (!(err instanceof UnknownLoginError)) throw err;
     }

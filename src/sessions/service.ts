@@ -377,6 +377,9 @@ export class SessionService {
         try {
           outcome = await process.submit(input);
         } catch (err) {
+          // The server is stopping and ended the call: the submission's fate is the bridge's to
+          // tell. The session stays as stored, for the next start to resume or interrupt.
+          if (this.closed) throw new ApiError('bridge_unavailable', 'the server is shutting down; read the session again once it is back');
           outcome = { kind: 'failed', error: bridgeFailure(err) };
         }
         secrets = secretValues(answered, input);

@@ -374,3 +374,76 @@ test('legacy bridge: password login, QR refresh and cancel without the cancel en
   await waitUntil(() => fake.processIDs().length === 0, 'the legacy process to die');
   assert.equal((await api('GET', `${sessions}/${qr.loginSessionID}`)).body.status, 'cancelled');
 });
+
+test('a server stopped while a submit runs on the bridge: the session is not failed, and resumes after the restart', async (t) => {
+  const { dir, remove } = tempDir();
+  t.after(async () => remove());
+  const first = await setup(t, { dataDir: dir, extraFlows: true });
+  const created = (await first.api('POST', sessions, { flowID: 'twofactor' })).body;
+  const processID = onlyProcess(first.fake);
+  // A code the connector takes its time over; the server stops meanwhile.
+  const submitting = first.api('POST', `${sessions}/${created.loginSessionID}/steps/fi.mau.fake.code`, { type: 'user_input', fields: { code: 'wait' } });
+  await first.fake.waitForPoll(processID);
+  await first.server.close();
+  // The request in flight is answered, not failed: 503, try again once the server is back.
+  const answer = await submitting;
+  assert.equal(answer.status, 503);
+  assert.equal(answer.body.code, 'bridge_unavailable');
+
+  const second = await startTestServer({
+    clock: first.clock,
+    dataDir: dir,
+    configure: (c) => c.bridges.push(first.entry),
+    externalBridges: createBridgev2Bridges,
+  });
+  t.after(() => second.close());
+  const resumed = (await second.api('GET', `${sessions}/${created.loginSessionID}`)).body;
+  assert.equal(resumed.status, 'waiting_for_input', JSON.stringify(resumed));
+  assert.equal(resumed.currentStep.stepID, 'fi.mau.fake.code');
+  // The bridge finishes the code it was given; the retried submit joins it and hears the result.
+  const retried = second.api('POST', `${sessions}/${created.loginSessionID}/steps/fi.mau.fake.code`, { type: 'user_input', fields: { code: 'wait' } });
+  await first.fake.waitForPoll(processID);
+  first.fake.scanQR(processID, { username: 'coded' });
+  const done = (await retried).body;
+  assert.equal(done.status, 'complete', JSON.stringify(done));
+  assert.equal(done.loginID, 'coded');
+  assert.equal(first.fake.executions(processID), 1);
+});
+
+test("the connector's own lines reach the server's log, with no secret in them", async (t) => {
+  const lines: string[] = [];
+  const clock = new ManualClock(Date.now());
+  const fake = await startFakeBridgev2({ clock });
+  const server = await startTestServer({
+    clock,
+    configure: (c) => c.bridges.push({ id: 'dummy', type: 'dummy', displayName: 'Dummy', provider: 'self-hosted', enabled: true, provisioning: { url: fake.url, sharedSecret: fake.sharedSecret, userID: fake.userID } }),
+    externalBridges: createBridgev2Bridges,
+    logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } },
+  });
+  t.after(async () => {
+    await server.close();
+    await fake.close();
+  });
+  fake.failNextStart(new Error('the network is down'));
+  const created = await server.api('POST', sessions, { flowID: 'password' });
+  assert.equal(created.body.status, 'failed');
+  const logged = lines.map((l) => JSON.parse(l) as { msg: string; bridgeID?: string; status?: number });
+  assert.ok(logged.some((l) => l.msg === 'bridgev2: start refused' && l.bridgeID === 'dummy' && l.status === 500), lines.join(''));
+  assert.ok(!lines.join('').includes(fake.sharedSecret));
+});
+
+test('removing a login whose ID is "all" is refused (the bridge would log out every login), and changes nothing', async (t) => {
+  const { api, fake } = await setup(t);
+  for (const username of ['all', 'bob']) {
+    const created = (await api('POST', sessions, { flowID: 'password' })).body;
+    const done = await api('POST', `${sessions}/${created.loginSessionID}/steps/com.beeper.dummy.password`, { type: 'user_input', fields: { username, password: 'pw' } });
+    assert.equal(done.body.loginID, username);
+  }
+  const refused = await api('POST', '/v1/bridges/dummy/logins/all/remove', { scope: 'all-devices' });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.code, 'unsupported_scope');
+  assert.match(refused.body.message, /every login/);
+  assert.ok(!fake.requests.some((r) => r.path.startsWith('/v3/logout/')), 'nothing sent to the bridge');
+  assert.deepEqual(fake.loginIDs().sort(), ['all', 'bob']);
+  assert.deepEqual((await api('GET', '/v1/bridges/dummy/logins')).body.items.map((l: { loginID: string }) => l.loginID).sort(), ['all', 'bob']);
+});

@@ -53,3 +53,20 @@ test('a YAML bridges entry with ${ENV_VAR} secret drives the bridge', async (t) 
   assert.equal((await bridge.flows())[0]?.id, 'password');
   assert.deepEqual(await bridge.health(), { reachable: true });
 });
+
+test('a provisioning URL with a user name or password is refused at start, without repeating it', () => {
+  const { dir, remove } = tempDir();
+  try {
+    const file = path.join(dir, 'config.yaml');
+    writeFileSync(
+      file,
+      ['bridges:', '  - id: b', '    type: dummy', '    provisioning:', '      url: http://admin:hunter2pass@127.0.0.1:29319/_matrix/provision', '      sharedSecret: s', '      userID: "@a:example.com"', ''].join('\n'),
+    );
+    assert.throws(
+      () => loadConfig({ config: file, dataDir: dir }, {}),
+      (err: Error) => /bridges\[0\]\.provisioning\.url/.test(err.message) && /user name or password/.test(err.message) && !err.message.includes('hunter2pass'),
+    );
+  } finally {
+    remove();
+  }
+});

@@ -9,6 +9,7 @@ import {
   BridgeUnavailableError,
   LoginLimitError,
   UnknownLoginError,
+  UnsupportedRemovalError,
   type Bridge,
   type BridgeDescriptor,
   type BridgeHealth,
@@ -90,6 +91,7 @@ export class Bridgev2Bridge implements Bridge {
       clock: deps.clock,
       log: this.#log,
       closed: this.#closed.signal,
+      claimed: new Set(),
       describeLogin: (loginID, instructions) => this.#describeLogin(loginID, instructions),
     };
   }
@@ -207,6 +209,13 @@ export class Bridgev2Bridge implements Bridge {
   }
 
   async logout(loginID: string, _scope: RemoveScope): Promise<void> {
+    // `POST /v3/logout/all` logs out every login of the user (§5): a login whose ID is "all" (the
+    // dummybridge uses usernames as IDs) cannot be logged out alone.
+    if (loginID === 'all') {
+      throw new UnsupportedRemovalError(
+        'this login\'s ID is "all", which the bridge\'s logout reads as every login of this user; log it out from the bridge itself',
+      );
+    }
     try {
       await this.#call(() => this.#client.logout(loginID));
     } catch (error) {

@@ -26,6 +26,11 @@ export interface ProcessContext {
   readonly log: Logger;
   /** Fires when the bridge connector is closed: every running call ends. */
   readonly closed: AbortSignal;
+  /**
+   * User login IDs that processes of this bridge completed while this server ran: never taken
+   * as the completion of another process whose answer was lost.
+   */
+  readonly claimed: Set<string>;
   /** The login a `complete` step names, with its user and status from `whoami`. */
   describeLogin(loginID: string, instructions?: string): Promise<CompletedLogin>;
 }
@@ -54,6 +59,11 @@ export interface ProcessInit {
 export const RETRY_DELAYS_MS = [0, 1_000, 2_000, 4_000, 8_000] as const;
 /** Client-side limit of one `display_and_wait` long-poll; on expiry we simply re-attach. */
 export const LONG_POLL_TIMEOUT_MS = 10 * 60_000;
+/**
+ * Client-side limit of one submit. A step runs the connector, which may need the network (as
+ * a start does); past this the submit is re-sent with its `txn_id`, which joins the running step.
+ */
+export const SUBMIT_TIMEOUT_MS = 60_000;
 /** An attempt that held this long counts as a working connection (a proxy cut a long-poll). */
 export const HEALTHY_ATTEMPT_MS = 30_000;
 /** Pause before polling again when a poll came back with the very step we are showing. */
@@ -74,6 +84,12 @@ export class Bridgev2LoginProcess implements LoginProcess {
   #step: InteractiveStep | undefined;
   #terminal: StepOutcome | undefined;
   #resumed: boolean;
+  /**
+   * Since the last step we accepted, the bridge may have moved on without our hearing it: an
+   * answer was lost in transit, the bridge replayed instead of answering, or the server was
+   * stopped. Only then can a vanished process be a completion we missed.
+   */
+  #mayHaveMissed: boolean;
 
   constructor(ctx: ProcessContext, init: ProcessInit) {
     this.#ctx = ctx;
@@ -81,6 +97,7 @@ export class Bridgev2LoginProcess implements LoginProcess {
     this.#known = init.knownLoginIDs ? new Set(init.knownLoginIDs) : undefined;
     this.#reloginID = init.reloginID;
     this.#resumed = init.resumed ?? false;
+    this.#mayHaveMissed = this.#resumed;
     const mapped = mapEnvelope(init.envelope);
     this.#step = init.step ?? (mapped.kind === 'step' ? mapped.step : undefined);
   }
@@ -93,6 +110,7 @@ export class Bridgev2LoginProcess implements LoginProcess {
   /** Turns an envelope the bridge just sent into the session's outcome. */
   async accept(envelope: WireStepEnvelope): Promise<StepOutcome> {
     this.#resumed = false;
+    this.#mayHaveMissed = false;
     const mapped = mapEnvelope(envelope);
     if (mapped.kind === 'step') {
       const step = await withQRImage(mapped.step);
@@ -101,6 +119,7 @@ export class Bridgev2LoginProcess implements LoginProcess {
       return { kind: 'step', step };
     }
     if (mapped.kind === 'complete') {
+      this.#ctx.claimed.add(mapped.loginID);
       const login = await this.#ctx.describeLogin(mapped.loginID, mapped.instructions);
       return this.#finish({ kind: 'complete', login });
     }
@@ -118,15 +137,27 @@ export class Bridgev2LoginProcess implements LoginProcess {
       throw new Error(`submit() called while the current step is ${sent.type}`);
     }
     const linked = anySignal(this.#abort.signal, this.#ctx.closed);
+    // Without a txn_id (bridges older than v0.28.1) the step runs inside this request: ending
+    // the request would end the process, so it gets no client-side limit.
+    const timeoutMs = sent.txn_id === undefined ? 0 : SUBMIT_TIMEOUT_MS;
     try {
-      // Retrying a submit is safe only with a txn_id (the bridge then replays instead of re-running).
-      const result = await this.#exchange(
-        (signal) =>
-          this.#ctx.client.submitStep(sent.login_id, sent.step_id, sent.type, { txnID: sent.txn_id, body: input, signal }),
-        linked.signal,
-        { retry: sent.txn_id !== undefined, longPoll: false },
-      );
-      return 'outcome' in result ? result.outcome : await this.accept(result.envelope);
+      for (;;) {
+        // Retrying a submit is safe only with a txn_id (the bridge then replays instead of re-running).
+        const result = await this.#exchange(
+          (signal) =>
+            this.#ctx.client.submitStep(sent.login_id, sent.step_id, sent.type, { txnID: sent.txn_id, body: input, signal, timeoutMs }),
+          linked.signal,
+          { retry: sent.txn_id !== undefined, longPoll: false },
+        );
+        if ('outcome' in result) return result.outcome;
+        if (this.#isReplayOf(sent, result.envelope)) {
+          // A step is never sent again with its txn_id: this is the step we answered, replayed
+          // while our first attempt still runs (a step re-asked under the same step_id). Ask again.
+          await sleep(this.#ctx.clock, UNCHANGED_POLL_DELAY_MS, linked.signal);
+          continue;
+        }
+        return await this.accept(result.envelope);
+      }
     } finally {
       linked.dispose();
     }
@@ -146,13 +177,14 @@ export class Bridgev2LoginProcess implements LoginProcess {
             this.#ctx.client.submitStep(sent.login_id, sent.step_id, 'display_and_wait', {
               txnID: sent.txn_id,
               signal: s,
-              timeoutMs: LONG_POLL_TIMEOUT_MS,
+              // Without a txn_id the wait runs inside this request: ending it would fail the login.
+              timeoutMs: sent.txn_id === undefined ? 0 : LONG_POLL_TIMEOUT_MS,
             }),
           linked.signal,
           { retry: true, longPoll: true },
         );
         if ('outcome' in result) return result.outcome;
-        if (sent.txn_id !== undefined && result.envelope.txn_id === sent.txn_id && result.envelope.type === sent.type) {
+        if (this.#isReplayOf(sent, result.envelope)) {
           // The bridge replayed the step we are showing instead of joining its wait: poll again, gently.
           this.#log('the bridge answered with the step already shown, polling again', { delay: UNCHANGED_POLL_DELAY_MS });
           await sleep(this.#ctx.clock, UNCHANGED_POLL_DELAY_MS, linked.signal);
@@ -186,6 +218,16 @@ export class Bridgev2LoginProcess implements LoginProcess {
   }
 
   /**
+   * Whether `answer` is the step we sent, replayed: a new step always comes with a new `txn_id`.
+   * The bridge is then still running what we sent, out of our sight.
+   */
+  #isReplayOf(sent: WireStepEnvelope, answer: WireStepEnvelope): boolean {
+    const replayed = sent.txn_id !== undefined && answer.txn_id === sent.txn_id && answer.type === sent.type;
+    if (replayed) this.#mayHaveMissed = true;
+    return replayed;
+  }
+
+  /**
    * Sends one request, re-sending it after transport failures when that is safe (bounded,
    * with backoff on the clock). HTTP errors become outcomes at once.
    */
@@ -200,10 +242,15 @@ export class Bridgev2LoginProcess implements LoginProcess {
       try {
         return { envelope: await send(signal) };
       } catch (error) {
+        // The request may have reached the bridge and its answer been lost (or, when we stopped
+        // listening, go unheard): a later 404 may then be a completion we missed.
+        if (signal.aborted || isUnreachable(error)) this.#mayHaveMissed = true;
         if (signal.aborted) throw signal.reason;
         if (!isUnreachable(error)) {
           if (error instanceof ProvisioningHTTPError) return { outcome: await this.#failFromHTTP(error) };
           this.#log('unexpected answer from the bridge', { error: String(error) });
+          // We give up on the process; the bridge would keep it (and could still link the account).
+          await this.#cancelOnBridge();
           return { outcome: this.#finish(failed('bridge_error', 'The bridge sent an answer this server cannot read.')) };
         }
         const cutLongPoll =
@@ -216,7 +263,10 @@ export class Bridgev2LoginProcess implements LoginProcess {
           this.#log('bridge unreachable during the login', { error: String(error), attempts: failures + 1 });
           // Without a safe retry, the answer we lost may still have been a completion.
           const completed = await this.#findCompletedLogin();
-          return { outcome: this.#finish(completed ? { kind: 'complete', login: completed } : unavailable(error)) };
+          if (completed) return { outcome: this.#finish({ kind: 'complete', login: completed }) };
+          // We give up on the process; if the bridge still has it, it must not finish unseen.
+          await this.#cancelOnBridge();
+          return { outcome: this.#finish(unavailable(error)) };
         }
         const delay = RETRY_DELAYS_MS[failures++] ?? 0;
         this.#log('transport error, sending the step again', { error: String(error), attempt: failures, delay });
@@ -254,14 +304,20 @@ export class Bridgev2LoginProcess implements LoginProcess {
     );
   }
 
+  /**
+   * After an answer we may have missed (§11: "after 404 on a retry, check `GET /v3/logins`"):
+   * the one user login that appeared since the start and that no other process of this bridge
+   * completed. Never when nothing was missed: the process then ended some other way.
+   */
   async #findCompletedLogin(): Promise<CompletedLogin | undefined> {
-    if (!this.#known) return undefined;
+    if (!this.#known || !this.#mayHaveMissed) return undefined;
     try {
       const { login_ids: ids } = await this.#ctx.client.logins({ signal: this.#ctx.closed });
-      const fresh = (ids ?? []).filter((id) => !this.#known?.has(id));
+      const fresh = (ids ?? []).filter((id) => !this.#known?.has(id) && !this.#ctx.claimed.has(id));
       // Exactly one new login: ours. More than one (other sessions finished too) stays ambiguous.
       if (fresh.length !== 1 || fresh[0] === undefined) return undefined;
       this.#log('process gone but a new login appeared: it completed', { loginID: fresh[0] });
+      this.#ctx.claimed.add(fresh[0]);
       return await this.#ctx.describeLogin(fresh[0]);
     } catch {
       return undefined;

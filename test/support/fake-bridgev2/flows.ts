@@ -4,6 +4,9 @@
  * `cookies`, `localstorage`, `displayandwait`), a refreshing `qr` flow, and a few flows that
  * produce steps the connector must refuse (`webauthn`, `request-body-cookie`). Waiting steps
  * take their outcome from actions the test queues (scan, refresh, fail) instead of a network.
+ * `twofactor` asks for a code: `wrong` asks again under the same step id (as a connector does
+ * after a mistyped code), `wait` runs until the test queues an action (a slow connector), and
+ * any other code completes as `twofactor-user`.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -65,6 +68,7 @@ export const DUMMY_FLOWS: FakeFlow[] = [
 export const EXTRA_FLOWS: FakeFlow[] = [
   { id: 'webauthn', name: 'Passkey', description: 'Log in with a passkey' },
   { id: 'request-body-cookie', name: 'Request body', description: 'A value read from a request body' },
+  { id: 'twofactor', name: 'Code', description: 'A code that is asked again, under the same step id, when wrong' },
 ];
 
 const COMPLETE_INSTRUCTIONS = 'Successfully logged in with whatever you provided';
@@ -107,6 +111,8 @@ export function createFlow(flowID: string, env: FlowEnv): FakeConnectorProcess {
             instructions: '',
             webauthn: { url: 'https://example.com', publicKey: { challenge: 'Y2hhbGxlbmdl' } },
           };
+        case 'twofactor':
+          return codeStep('Enter the code from your phone');
         case 'request-body-cookie':
           return {
             type: 'cookies',
@@ -127,11 +133,18 @@ export function createFlow(flowID: string, env: FlowEnv): FakeConnectorProcess {
           throw new Error(`unknown flow ID "${flowID}"`);
       }
     },
-    async submit(input) {
+    async submit(input, signal) {
       const failure = env.takeFailure();
       if (failure !== undefined) throw failure;
       if (flowID === 'webauthn') return env.completeLogin({ username: 'passkey-user' });
       if (flowID === 'request-body-cookie') return env.completeLogin({ username: input.token ?? '' });
+      if (flowID === 'twofactor') {
+        if (input.code === 'wrong') return codeStep('Wrong code, try again');
+        if (input.code !== 'wait') return env.completeLogin({ username: 'twofactor-user' });
+        const action = await env.nextAction(signal);
+        if (action.kind === 'fail') throw action.error;
+        return action.kind === 'scan' ? env.completeLogin(action.creds) : codeStep('Enter the new code');
+      }
       if (input.password === 'incorrectpassword') throw new Error('incorrect password');
       return env.completeLogin({ username: input.username ?? '', password: input.password ?? '' });
     },
@@ -171,6 +184,15 @@ function passwordStep(): FakeStep {
       ],
       attachments: null,
     },
+  };
+}
+
+function codeStep(instructions: string): FakeStep {
+  return {
+    type: 'user_input',
+    step_id: 'fi.mau.fake.code',
+    instructions,
+    user_input: { fields: [{ type: '2fa_code', id: 'code', name: 'Code', description: '' }], attachments: null },
   };
 }
 
