@@ -41,17 +41,19 @@ export class Authenticator {
 
   /** Throws the right `ApiError` unless `header` carries a valid token; returns the token id. */
   check(header: string | undefined, client: string): string {
+    const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+    // No token is no guess, and it is all a web page can send (a cross-origin request with an
+    // Authorization header needs a preflight, which is refused): it never counts, so that no page
+    // can shut the real clients of a loopback server out.
+    if (!token) {
+      throw new ApiError('missing_token', 'this route needs "Authorization: Bearer <token>"; create a token with: npx bridge-login token create');
+    }
     const now = this.clock.now();
     const record = this.failures.get(client);
     if (record && now >= record.resetAt) this.failures.delete(client);
     else if (record && record.count >= this.limits.maxFailures) {
       const seconds = Math.max(1, Math.ceil((record.resetAt - now) / 1000));
       throw new ApiError('rate_limited', `too many failed authentications; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
-    }
-    const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
-    if (!token) {
-      this.fail(client, now);
-      throw new ApiError('missing_token', 'this route needs "Authorization: Bearer <token>"; create a token with: npx bridge-login token create');
     }
     const id = this.tokens.verify(token);
     if (id === undefined) {

@@ -99,6 +99,19 @@ test('repeated failed authentications are slowed with 429 and Retry-After, then 
   assert.equal((await raw('/v1/accounts', { authorization: `Bearer ${s.token}` })).status, 200);
 });
 
+test('requests without any token never count as failures: a web page cannot lock the real clients out', async () => {
+  s.clock.advance(60_000); // a fresh window for the brake
+  for (let i = 0; i < 50; i++) {
+    const res = await raw(i % 2 ? '/v1/accounts' : '/v1/bridges', i % 3 ? {} : { origin: 'http://evil.example' }, i % 5 ? 'GET' : 'OPTIONS');
+    assert.ok([401, 404].includes(res.status), `request ${i}: ${res.status}`);
+  }
+  assert.equal((await raw('/v1/accounts', { authorization: `Bearer ${s.token}` })).status, 200);
+  // Guesses still count.
+  for (let i = 0; i < 5; i++) assert.equal((await raw('/v1/accounts', { authorization: `Bearer guess-${i}` })).status, 401);
+  assert.equal((await raw('/v1/accounts', { authorization: 'Bearer guess-5' })).status, 429);
+  s.clock.advance(60_000);
+});
+
 test('a path under /v1/ that matches no route needs a token too; other unknown paths are 404', async () => {
   const none = await raw('/v1/no-such-thing', {});
   assert.equal(none.status, 401);
@@ -109,7 +122,7 @@ test('a path under /v1/ that matches no route needs a token too; other unknown p
 
 test('HEAD of a protected route needs the token, and a failure counts once', async () => {
   s.clock.advance(60_000); // a fresh window for the brake
-  assert.equal((await raw('/v1/accounts', {}, 'HEAD')).status, 401);
+  assert.equal((await raw('/v1/accounts', { authorization: 'Bearer no-head' }, 'HEAD')).status, 401);
   assert.equal((await raw('/v1/accounts', { authorization: `Bearer ${s.token}` }, 'HEAD')).status, 200);
   // Four more failures make five: the limit, not yet over it. A HEAD counted twice would be over.
   for (let i = 0; i < 4; i++) assert.equal((await raw('/v1/accounts', { authorization: 'Bearer no' + i }, 'HEAD')).status, 401, `failure ${i + 2}`);
