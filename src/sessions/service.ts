@@ -288,7 +288,9 @@ export class SessionService {
             outcome = { kind: 'failed', error: bridgeFailure(err) };
           }
           if (abort.signal.aborted) return;
-          this.applyOutcome(live, bridge, outcome, undefined);
+          // What the wait brought answers the display step (the scan, the code entered): a
+          // long-poll retried after its answer was lost gets the session, not an error (§5 rule 1).
+          this.applyOutcome(live, bridge, outcome, live.session.step?.stepID);
         }
       } finally {
         if (live.abort === abort) live.abort = undefined;

@@ -213,3 +213,30 @@ test('200 concurrent long-polls on 200 sessions are all answered with their own 
     assert.equal(r.body.status, 'cancelled');
   });
 });
+
+test('a long-poll retried after its answer was lost gets the finished session, not 410 (the wait answered the step)', async () => {
+  const c = await createQR();
+  const id = c.loginSessionID;
+  const scanned = await fetch(c.currentStep.display.data, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=Rita' });
+  assert.equal(scanned.status, 200);
+  await until(() => JSON.parse(s.app.sessions.get('demo', id)).status === 'complete', 'completion');
+  const retried = await poll(id, 'demo.qr');
+  assert.equal(retried.status, 200);
+  assert.equal(retried.body.status, 'complete');
+  assert.equal(retried.body.account.user.username, 'Rita');
+  // Any other step of a finished session is still 410.
+  assert.equal((await s.api('POST', `${sessionPath(id)}/steps/demo.password`, { type: 'user_input', fields: { username: 'x', password: 'y' } })).status, 410);
+
+  // The same when the wait ends the login as failed (every code expired).
+  const t = await createQR();
+  const current = (): { status: string; currentStep?: { display: { data: string } } } => JSON.parse(s.app.sessions.get('demo', t.loginSessionID));
+  for (let i = 0; i < 5; i++) {
+    const shown = current().currentStep?.display.data;
+    s.clock.advance(20 * SEC);
+    await until(() => current().status === 'failed' || current().currentStep?.display.data !== shown, `code ${i + 1} to expire`);
+  }
+  assert.equal(current().status, 'failed');
+  const late = await poll(t.loginSessionID, 'demo.qr');
+  assert.equal(late.status, 200);
+  assert.equal(late.body.error.code, 'login_timed_out');
+});
