@@ -108,6 +108,15 @@ function safeURL(url: string): string {
   return /\/scan\//i.test(decoded) ? decoded.replace(/(\/scan\/)[^/?#]+/gi, '$1[redacted]') : url;
 }
 
+function notJSON(): ApiError {
+  return new ApiError('unsupported_media_type', 'request bodies must be JSON (Content-Type: application/json), not compressed');
+}
+
+/** Whether a body comes compressed (or otherwise encoded): this server reads plain JSON only. */
+function isEncoded(encoding: string | string[] | undefined): boolean {
+  return encoding !== undefined && !(typeof encoding === 'string' && /^\s*(identity)?\s*$/i.test(encoding));
+}
+
 /** The answer to a request whose changes could not be saved (the commit failed; it is logged). */
 function unsaved(): ApiError {
   return new ApiError('internal_error', 'The server could not save this change (a storage error, logged); it may not have taken effect. Please try again.');
@@ -192,14 +201,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   // JSON bodies: an empty body counts as none; anything unparsable is `invalid_json`.
   server.removeAllContentTypeParsers();
-  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = (body as string).trim();
-    if (text === '') return done(null, undefined);
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (isEncoded(req.headers['content-encoding'])) return done(notJSON(), undefined);
+    if (body === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, JSON.parse(body as string));
     } catch {
       done(new ApiError('invalid_json', 'the request body is not valid JSON'), undefined);
     }
+  });
+  // Any other content type: an empty body is no body (some HTTP libraries label an empty POST as
+  // a form); a body is refused.
+  server.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    done(notJSON(), undefined);
   });
 
   registerErrorHandling(server);

@@ -34,6 +34,22 @@ test('a body of another content type is 415 unsupported_media_type', async () =>
   }
 });
 
+test('an empty body is no body whatever its content type; whitespace is not JSON; a compressed body is 415', async () => {
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json']) {
+    const r = await s.api('POST', '/v1/bridges/demo/login-sessions', '', { 'content-type': type });
+    assert.equal(r.status, 200, type);
+    assert.equal(r.body.status, 'waiting_for_input');
+    const cancel = await s.api('DELETE', `/v1/bridges/demo/login-sessions/${r.body.loginSessionID}`, '', { 'content-type': type });
+    assert.equal(cancel.status, 200, `DELETE with ${type}`);
+  }
+  const blank = await s.api('POST', '/v1/bridges/demo/login-sessions', '   ', { 'content-type': 'application/json' });
+  assert.equal(blank.status, 400);
+  assert.equal(blank.body.code, 'invalid_json');
+  const gzip = await s.api('POST', '/v1/bridges/demo/login-sessions', '{"flowID":"password"}', { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+  assert.equal(gzip.status, 415);
+  assert.equal(gzip.body.code, 'unsupported_media_type');
+});
+
 test('a body over 64 KiB is 413 payload_too_large', async () => {
   const big = JSON.stringify({ flowID: 'x'.repeat(65 * 1024) });
   const r = await s.api('POST', '/v1/bridges/demo/login-sessions', big);
