@@ -19,8 +19,8 @@ export class LiveSession {
   /** Increases on every change; long-polls wait for it to move. */
   version = 0;
   process?: LoginProcess;
-  /** The submission being executed, joined by duplicates. */
-  running?: { stepID: string; reply: Promise<string> };
+  /** The submission being executed, joined by duplicates (same step, same input). */
+  running?: { stepID: string; input: Readonly<Record<string, string>>; reply: Promise<string> };
   private repliesByKey?: Map<string, string | Promise<string>>;
   /** Aborts the background wait on a `display_and_wait` step, or a start still running. */
   abort?: AbortController;

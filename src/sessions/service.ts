@@ -78,6 +78,12 @@ const randomID = ((): (() => string) => {
   };
 })();
 
+/** Whether two submissions carry the same values (field order aside). */
+function sameInput(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
 export class SessionService {
   private readonly live = new Map<string, LiveSession>();
   private activeCount = 0;
@@ -339,9 +345,18 @@ export class SessionService {
       case 'wait':
         return nextChange(live, this.clock, req.waitMs ?? this.limits.longPollMs, req.signal);
       case 'run': {
+        const running = live.running;
         let reply: Promise<string>;
-        if (live.running && live.running.stepID === req.stepID) {
-          reply = live.running.reply;
+        if (running && running.stepID === req.stepID && sameInput(running.input, decision.input)) {
+          // A duplicate (a client retrying, or the same tap twice) joins: the bridge sees it once.
+          reply = running.reply;
+        } else if (running) {
+          // Another submission: one at a time. It waits for the running one, then is decided
+          // on the session that one leaves (a step asked again takes it; a finished one does not).
+          return running.reply.then(
+            () => this.submit(bridgeID, id, req),
+            () => this.submit(bridgeID, id, req),
+          );
         } else {
           reply = this.execute(live, req.stepID, decision.input);
         }
@@ -393,7 +408,7 @@ export class SessionService {
     const reply = run().finally(() => {
       if (live.running?.reply === reply) live.running = undefined;
     });
-    live.running = { stepID, reply };
+    live.running = { stepID, input, reply };
     return reply;
   }
 

@@ -447,3 +447,29 @@ test('removing a login whose ID is "all" is refused (the bridge would log out ev
   assert.deepEqual(fake.loginIDs().sort(), ['all', 'bob']);
   assert.deepEqual((await api('GET', '/v1/bridges/dummy/logins')).body.items.map((l: { loginID: string }) => l.loginID).sort(), ['all', 'bob']);
 });
+
+test('a different code sent while one is running waits its turn and answers the step asked again; a duplicate joins', async (t) => {
+  const { api, fake, server } = await setup(t, { extraFlows: true });
+  const created = (await api('POST', sessions, { flowID: 'twofactor' })).body;
+  const processID = onlyProcess(fake);
+  const step = `${sessions}/${created.loginSessionID}/steps/fi.mau.fake.code`;
+  // The first code takes the connector a while.
+  const first = api('POST', step, { type: 'user_input', fields: { code: 'wait' } });
+  await fake.waitForPoll(processID);
+  // Meanwhile the same code again, then another code (through the service itself, so that both
+  // are known to arrive while the first runs).
+  const submit = (code: string): Promise<string> =>
+    server.app.sessions.submit('dummy', created.loginSessionID, { stepID: 'fi.mau.fake.code', type: 'user_input', fields: { code } });
+  const duplicate = submit('wait');
+  const second = submit('123456');
+  // The first code is refused: the bridge asks again under the same step ID.
+  fake.refreshDisplay(processID);
+  const a = (await first).body;
+  assert.equal(a.status, 'waiting_for_input');
+  assert.equal(a.currentStep.instructions, 'Enter the new code');
+  assert.deepEqual(JSON.parse(await duplicate), a, 'the duplicate got the same answer');
+  const c = JSON.parse(await second);
+  assert.equal(c.status, 'complete', JSON.stringify(c));
+  assert.equal(c.loginID, 'twofactor-user');
+  assert.equal(fake.executions(processID), 2, 'each code ran once');
+});
