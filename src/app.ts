@@ -96,16 +96,22 @@ export const REDACT_PATHS = [
   '*.sharedSecret',
 ];
 
-/** Request URLs as logged: one-time tokens in demo paths are hidden. */
+/**
+ * Request URLs as logged: one-time tokens in demo paths are hidden, and so is every value of the
+ * query (the API reads only `wait`; a client that puts a token there must not have it logged).
+ */
 function safeURL(url: string): string {
-  let decoded = url;
+  const q = url.indexOf('?');
+  const query = q < 0 ? '' : `?${url.slice(q + 1).replace(/=[^&]*/g, '=[redacted]')}`;
+  const pathPart = q < 0 ? url : url.slice(0, q);
+  let decoded = pathPart;
   try {
-    decoded = decodeURIComponent(url);
+    decoded = decodeURIComponent(pathPart);
   } catch {
     // Not decodable: the router refuses it; compare it as it is.
   }
   // Compared decoded, since the router decodes too: /dem%6F/%73can/<token> is a scan as well.
-  return /\/scan\//i.test(decoded) ? decoded.replace(/(\/scan\/)[^/?#]+/gi, '$1[redacted]') : url;
+  return (/\/scan\//i.test(decoded) ? decoded.replace(/(\/scan\/)[^/?#]+/gi, '$1[redacted]') : pathPart) + query;
 }
 
 function notJSON(): ApiError {

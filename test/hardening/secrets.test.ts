@@ -128,6 +128,9 @@ test('passwords, codes, cookie values and tokens appear in no log line, no datab
       const r = await api(what, method, url, body, headers);
       assert.ok(r.status >= 400 && r.status < 500, `${what}: ${r.status}`);
     }
+    // A token put in the query string (a client's mistake) is not logged with the URL.
+    const inQuery = secret('query');
+    answers.push({ what: 'token in the query', text: (await call('GET', `/v1/accounts?access_token=${inQuery}&token=${inQuery}`)).text });
     // A guessed token is a secret of its guesser.
     const guess = `bl_${secret('guess')}`;
     answers.push({ what: 'guessed token', text: (await call('GET', '/v1/accounts', undefined, { authorization: `Bearer ${guess}` })).text });
