@@ -39,6 +39,11 @@ export function eventRoutes(app: FastifyInstance, sessions: SessionService, cloc
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
+      // HEAD: the headers a GET would get, and no stream (Node sends no body for HEAD anyway).
+      if (request.method === 'HEAD') {
+        res.end();
+        return;
+      }
       let keepAlive: TimerHandle | undefined;
       let stop = (): void => {};
       const close = (): void => {

@@ -240,3 +240,12 @@ test('a long-poll retried after its answer was lost gets the finished session, n
   assert.equal(late.status, 200);
   assert.equal(late.body.error.code, 'login_timed_out');
 });
+
+test('HEAD of an active session\'s event stream answers the stream\'s headers at once, with no body', async () => {
+  const c = await createQR();
+  const res = await fetch(`${s.baseURL}${sessionPath(c.loginSessionID)}/events`, { method: 'HEAD', headers: { authorization: `Bearer ${s.token}` } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type')!, /^text\/event-stream/);
+  assert.equal(await res.text(), '');
+  assert.equal(s.app.sessions.watchable('demo', c.loginSessionID).watcherCount, 0, 'nobody left watching');
+});
