@@ -52,7 +52,8 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
   reply.header('x-request-id', request.id);
   let api: ApiError;
   if (err.code === 'FST_ERR_BAD_URL') api = invalid('the URL is not valid: a path segment is not well-formed percent-encoded UTF-8', 'bad_url');
-  else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') api = invalid('a path segment of the URL is too long', 'maxLength');
+  // An ID longer than any the server holds names nothing: 404, like any unknown ID.
+  else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') api = new ApiError('not_found', 'nothing here has an ID of over 512 characters');
   else {
     request.log.error({ code: err.code }, 'router error');
     api = internalError();

@@ -105,7 +105,7 @@ export const ProvisioningCapabilities = Type.Object(
 );
 
 /** A path segment ID: non-empty. */
-export const PathID = Type.String({ minLength: 1, maxLength: 256 });
+export const PathID = Type.String({ minLength: 1 });
 
 /** The standard error responses every protected route can give, for the OpenAPI document. */
 export const errorResponses = (...statuses: number[]): Record<number, unknown> =>

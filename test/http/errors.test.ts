@@ -50,6 +50,16 @@ test('an empty body is no body whatever its content type; whitespace is not JSON
   assert.equal(gzip.body.code, 'unsupported_media_type');
 });
 
+test('an ID of any length that names nothing is 404 not_found', async () => {
+  for (const n of [300, 512, 513, 5000]) {
+    for (const url of [`/v1/accounts/${'a'.repeat(n)}`, `/v1/bridges/demo/login-sessions/${'b'.repeat(n)}`, `/v1/bridges/${'c'.repeat(n)}/logins`]) {
+      const r = await s.api('GET', url);
+      assert.equal(r.status, 404, `${n}: ${url.slice(0, 40)}`);
+      assert.equal(r.body.code, 'not_found');
+    }
+  }
+});
+
 test('a body over 64 KiB is 413 payload_too_large', async () => {
   const big = JSON.stringify({ flowID: 'x'.repeat(65 * 1024) });
   const r = await s.api('POST', '/v1/bridges/demo/login-sessions', big);
