@@ -283,6 +283,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       security: [{ bearerAuth: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    // The create body may be left out ("{…} or none", api.md §4); the generator marks every body required.
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      const doc = document.openapiObject;
+      const create = (doc as { paths?: Record<string, { post?: { requestBody?: { required?: boolean } } }> }).paths?.['/v1/bridges/{bridgeID}/login-sessions']?.post;
+      if (create?.requestBody) create.requestBody.required = false;
+      return doc;
+    },
   });
   for (const schema of [ErrorBody, User, Provider, Account, BridgeLogin, BridgeSchema, LoginFlow, ProvisioningCapabilities, LoginStep, LoginSession]) {
     server.addSchema(schema);

@@ -6,6 +6,8 @@ import { onBridge, type BridgeRegistry } from '../bridges/registry.ts';
 import type { LoginService } from '../logins/service.ts';
 import { PathID, errorResponses } from '../schemas/common.ts';
 
+const RemoveScopeSchema = Type.Union([Type.Literal('current-device'), Type.Literal('all-devices')]);
+
 export function bridgeRoutes(app: FastifyInstance, bridges: BridgeRegistry, logins: LoginService): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const BridgeParams = Type.Object({ bridgeID: PathID });
@@ -130,12 +132,12 @@ export function bridgeRoutes(app: FastifyInstance, bridges: BridgeRegistry, logi
         description: 'Logs the login out on its bridge and deletes it and its accounts.',
         tags: ['Logins'],
         params: LoginParams,
-        body: Type.Object({ scope: Type.Union([Type.Literal('current-device'), Type.Literal('all-devices')]) }),
+        body: Type.Object({ scope: RemoveScopeSchema }),
         response: {
           200: Type.Object({
             bridgeID: Type.String(),
             loginID: Type.String(),
-            scope: Type.String(),
+            scope: RemoveScopeSchema,
             status: Type.Literal('removed'),
             affectedAccountIDs: Type.Optional(Type.Array(Type.String())),
           }),

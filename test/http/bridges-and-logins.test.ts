@@ -100,5 +100,10 @@ test('the OpenAPI document is 3.1, lists every route of the contract, and its sc
   }
   const submitBody = r.body.paths['/v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}'].post.requestBody.content['application/json'].schema;
   assert.deepEqual(submitBody.required, ['type']);
+  // The create body may be left out; a submit's may not. The remove answer's scope is one of two.
+  assert.equal(r.body.paths['/v1/bridges/{bridgeID}/login-sessions'].post.requestBody.required, false);
+  assert.equal(r.body.paths['/v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}'].post.requestBody.required, true);
+  const removed = r.body.paths['/v1/bridges/{bridgeID}/logins/{loginID}/remove'].post.responses['200'].content['application/json'].schema;
+  assert.deepEqual(removed.properties.scope.anyOf.map((o: { enum: string[] }) => o.enum[0]), ['current-device', 'all-devices']);
   for (const name of ['LoginSession', 'Account', 'Bridge', 'BridgeLogin', 'User', 'Error']) assert.ok(r.body.components.schemas[name], name);
 });
