@@ -18,22 +18,39 @@ const CONTEXT_NAMES: Record<string, string> = { body: 'body', params: 'path', qu
 /** Ajv's errors as `details.issues`, with `path` like `["body", "fields", "password"]`. */
 export function issuesFromAjv(errors: AjvIssue[], context: string): ValidationIssue[] {
   const root = CONTEXT_NAMES[context] ?? context;
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const e of errors) {
+  const pathOf = (e: AjvIssue): (string | number)[] => {
     const path: (string | number)[] = [root];
     for (const seg of e.instancePath.split('/').slice(1)) {
       const s = seg.replace(/~1/g, '/').replace(/~0/g, '~');
       path.push(/^\d+$/.test(s) ? Number(s) : s);
     }
     if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') path.push(e.params.missingProperty);
-    let message = `${path.slice(1).join('.') || root} ${e.message ?? 'is invalid'}`;
-    if (e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'anyOf') {
-      message = `${path.slice(1).join('.') || root} has a value that is not allowed`;
-    }
-    const dedupe = `${path.join('/')}|${e.keyword}`;
+    return path;
+  };
+  // A union of literals fails once per literal (`const`) and once as a whole (`anyOf`): one
+  // issue per place, naming the values the schema allows (never the value that was sent).
+  const allowed = new Map<string, unknown[]>();
+  for (const e of errors) {
+    const values = e.keyword === 'const' ? [e.params.allowedValue] : e.keyword === 'enum' ? (e.params.allowedValues as unknown[] | undefined) : undefined;
+    if (values) allowed.set(pathOf(e).join('/'), [...(allowed.get(pathOf(e).join('/')) ?? []), ...values]);
+  }
+  const seen = new Set<string>();
+  const issues: ValidationIssue[] = [];
+  for (const e of errors) {
+    const path = pathOf(e);
+    const where = path.slice(1).join('.') || root;
+    const choice = e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'anyOf';
+    // "must be string" says less than the list of allowed values for the same place.
+    if (e.keyword === 'type' && allowed.has(path.join('/'))) continue;
+    const dedupe = `${path.join('/')}|${choice ? 'choice' : e.keyword}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
+    let message = `${where} ${e.message ?? 'is invalid'}`;
+    if (e.keyword === 'required') message = `${where} is required`;
+    if (choice) {
+      const values = allowed.get(path.join('/'));
+      message = values ? `${where} must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` : `${where} has a value that is not allowed`;
+    }
     issues.push({ code: e.keyword, message, path });
     if (issues.length >= 20) break;
   }

@@ -98,3 +98,18 @@ test('bad path segments and query values are 400 invalid_request, never 500', as
     assert.ok(typeof r.body.code === 'string' && typeof r.body.message === 'string');
   }
 });
+
+test('a value outside a fixed set names the allowed values once; a missing property says it is required', async () => {
+  const c = (await s.api('POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' })).body;
+  const step = `/v1/bridges/demo/login-sessions/${c.loginSessionID}/steps/demo.password`;
+  const badType = await s.api('POST', step, { type: 'secret-looking-value', fields: {} });
+  assert.equal(badType.status, 400);
+  assert.equal(badType.body.message, 'type must be one of "user_input", "cookies", "display_and_wait"');
+  assert.equal(badType.body.details.issues.length, 1);
+  assert.ok(!badType.text.includes('secret-looking-value'), 'the value sent is not repeated');
+  const missing = await s.api('POST', step, { fields: {} });
+  assert.equal(missing.body.message, 'type is required');
+  assert.deepEqual(missing.body.details.issues[0].path, ['body', 'type']);
+  const scope = await s.api('POST', '/v1/bridges/demo/logins/x/remove', { scope: 1 });
+  assert.equal(scope.body.message, 'scope must be one of "current-device", "all-devices"');
+});
