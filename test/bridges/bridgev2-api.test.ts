@@ -473,3 +473,20 @@ test('a different code sent while one is running waits its turn and answers the 
   assert.equal(c.loginID, 'twofactor-user');
   assert.equal(fake.executions(processID), 2, 'each code ran once');
 });
+
+test('a phone number must start with +; the separators people type are taken out before it goes to the bridge', async (t) => {
+  const { api, fake } = await setup(t, { extraFlows: true });
+  const created = (await api('POST', sessions, { flowID: 'phone' })).body;
+  const field = created.currentStep.fields[0];
+  assert.equal(field.type, 'tel');
+  assert.equal(typeof field.pattern, 'string');
+  const step = `${sessions}/${created.loginSessionID}/steps/fi.mau.fake.phone`;
+  const noPlus = await api('POST', step, { type: 'user_input', fields: { phone: '555 0001' } });
+  assert.equal(noPlus.status, 400);
+  assert.equal(noPlus.body.code, 'invalid_request');
+  assert.deepEqual(noPlus.body.details.issues[0].path, ['body', 'fields', 'phone']);
+  assert.equal(fake.executions(onlyProcess(fake)), 0, 'the bridge never saw it');
+  const done = await api('POST', step, { type: 'user_input', fields: { phone: '+1 (555) 000-1' } });
+  assert.equal(done.body.status, 'complete', JSON.stringify(done.body));
+  assert.equal(done.body.loginID, '+15550001');
+});

@@ -11,7 +11,7 @@ import type { CompletedLogin, InteractiveStep, LoginError, LoginProcess, StepInp
 import type { ProvisioningClient } from './client.ts';
 import { ProvisioningHTTPError, ProvisioningTimeoutError, isUnreachable } from './errors.ts';
 import { loginErrorFromHTTP } from './map-error.ts';
-import { mapEnvelope } from './map-step.ts';
+import { mapEnvelope, phoneDigits } from './map-step.ts';
 import { withQRImage } from './qr-image.ts';
 import { anySignal, sleep } from './signals.ts';
 import type { WireStepEnvelope } from './wire.ts';
@@ -136,6 +136,7 @@ export class Bridgev2LoginProcess implements LoginProcess {
     if (sent.type !== 'user_input' && sent.type !== 'cookies') {
       throw new Error(`submit() called while the current step is ${sent.type}`);
     }
+    const body = this.#normalized(input);
     const linked = anySignal(this.#abort.signal, this.#ctx.closed);
     // Without a txn_id (bridges older than v0.28.1) the step runs inside this request: ending
     // the request would end the process, so it gets no client-side limit.
@@ -145,7 +146,7 @@ export class Bridgev2LoginProcess implements LoginProcess {
         // Retrying a submit is safe only with a txn_id (the bridge then replays instead of re-running).
         const result = await this.#exchange(
           (signal) =>
-            this.#ctx.client.submitStep(sent.login_id, sent.step_id, sent.type, { txnID: sent.txn_id, body: input, signal, timeoutMs }),
+            this.#ctx.client.submitStep(sent.login_id, sent.step_id, sent.type, { txnID: sent.txn_id, body, signal, timeoutMs }),
           linked.signal,
           { retry: sent.txn_id !== undefined, longPoll: false },
         );
@@ -215,6 +216,15 @@ export class Bridgev2LoginProcess implements LoginProcess {
     if (this.#known) state.knownLoginIDs = [...this.#known];
     if (this.#reloginID !== undefined) state.reloginID = this.#reloginID;
     return state;
+  }
+
+  /** The input as the bridge takes it: phone numbers without the separators people type. */
+  #normalized(input: StepInput): StepInput {
+    const step = this.#step;
+    if (step?.type !== 'user_input' || !step.fields.some((f) => f.type === 'tel' && input[f.id] !== undefined)) return input;
+    const out: Record<string, string> = { ...input };
+    for (const f of step.fields) if (f.type === 'tel' && out[f.id] !== undefined) out[f.id] = phoneDigits(out[f.id]!);
+    return out;
   }
 
   /**

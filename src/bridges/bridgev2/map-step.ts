@@ -71,6 +71,18 @@ export function mapEnvelope(envelope: WireStepEnvelope): MappedEnvelope {
   }
 }
 
+/**
+ * A phone number as the bridges' own command path takes it (notes §4.3): a leading `+` and
+ * digits, with the separators people type. The provisioning path passes values untouched, so
+ * the check is ours; the connector strips the separators before sending (`phoneDigits`).
+ */
+export const PHONE_PATTERN = '^\\+[0-9][0-9 ()./-]*$';
+
+/** A phone number without the separators a person may type (spaces, dashes, dots, parentheses). */
+export function phoneDigits(value: string): string {
+  return value.replace(/[ ()./-]/g, '');
+}
+
 export function mapInputField(field: WireInputField): LoginInputField {
   return prune({
     id: field.id,
@@ -79,7 +91,7 @@ export function mapInputField(field: WireInputField): LoginInputField {
     placeholder: field.description || undefined,
     initialValue: field.default_value,
     optional: false,
-    pattern: field.pattern,
+    pattern: field.pattern ?? (field.type === 'phone_number' ? PHONE_PATTERN : undefined),
     options: field.options,
     description: field.description || undefined,
   });

@@ -69,6 +69,7 @@ export const EXTRA_FLOWS: FakeFlow[] = [
   { id: 'webauthn', name: 'Passkey', description: 'Log in with a passkey' },
   { id: 'request-body-cookie', name: 'Request body', description: 'A value read from a request body' },
   { id: 'twofactor', name: 'Code', description: 'A code that is asked again, under the same step id, when wrong' },
+  { id: 'phone', name: 'Phone', description: 'A phone number, taken as the login ID exactly as it arrives' },
 ];
 
 const COMPLETE_INSTRUCTIONS = 'Successfully logged in with whatever you provided';
@@ -113,6 +114,13 @@ export function createFlow(flowID: string, env: FlowEnv): FakeConnectorProcess {
           };
         case 'twofactor':
           return codeStep('Enter the code from your phone');
+        case 'phone':
+          return {
+            type: 'user_input',
+            step_id: 'fi.mau.fake.phone',
+            instructions: '',
+            user_input: { fields: [{ type: 'phone_number', id: 'phone', name: 'Phone number', description: '' }], attachments: null },
+          };
         case 'request-body-cookie':
           return {
             type: 'cookies',
@@ -138,6 +146,7 @@ export function createFlow(flowID: string, env: FlowEnv): FakeConnectorProcess {
       if (failure !== undefined) throw failure;
       if (flowID === 'webauthn') return env.completeLogin({ username: 'passkey-user' });
       if (flowID === 'request-body-cookie') return env.completeLogin({ username: input.token ?? '' });
+      if (flowID === 'phone') return env.completeLogin({ username: input.phone ?? '' });
       if (flowID === 'twofactor') {
         if (input.code === 'wrong') return codeStep('Wrong code, try again');
         if (input.code !== 'wait') return env.completeLogin({ username: 'twofactor-user' });
