@@ -58,7 +58,7 @@ const plan = {
     connections: atLeastOne('connections', args.connections, 10, true),
   } satisfies LoadOptions,
   memorySessions: quick ? 200 : 10_000,
-  settleSeconds: quick ? 1 : 20,
+  settleSeconds: quick ? 1 : 60,
   waiters: quick ? 50 : 1000,
   startupRuns: 5,
 };
