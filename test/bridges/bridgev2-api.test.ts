@@ -51,6 +51,18 @@ async function setup(
 
 const sessions = '/v1/bridges/dummy/login-sessions';
 
+/** The server started again on `first`'s data directory, clock and bridge (a restart). */
+async function restarted(t: { after: (fn: () => Promise<void>) => void }, first: Setup, dataDir: string): Promise<TestServer> {
+  const second = await startTestServer({
+    clock: first.clock,
+    dataDir,
+    configure: (c) => c.bridges.push(first.entry),
+    externalBridges: createBridgev2Bridges,
+  });
+  t.after(() => second.close());
+  return second;
+}
+
 /** The bridge's process of the only login running on the fake. */
 function onlyProcess(fake: FakeBridgev2): string {
   const [id] = fake.processIDs();
@@ -334,13 +346,7 @@ test('a QR login survives a server restart when the bridge still has its process
   await first.fake.waitForPoll(processID);
   await first.server.close();
 
-  const second = await startTestServer({
-    clock: first.clock,
-    dataDir: dir,
-    configure: (c) => c.bridges.push(first.entry),
-    externalBridges: createBridgev2Bridges,
-  });
-  t.after(() => second.close());
+  const second = await restarted(t, first, dir);
   const resumed = (await second.api('GET', `${sessions}/${created.loginSessionID}`)).body;
   assert.equal(resumed.status, 'waiting_for_display');
   await first.fake.waitForPoll(processID);
@@ -390,13 +396,7 @@ test('a server stopped while a submit runs on the bridge: the session is not fai
   assert.equal(answer.status, 503);
   assert.equal(answer.body.code, 'bridge_unavailable');
 
-  const second = await startTestServer({
-    clock: first.clock,
-    dataDir: dir,
-    configure: (c) => c.bridges.push(first.entry),
-    externalBridges: createBridgev2Bridges,
-  });
-  t.after(() => second.close());
+  const second = await restarted(t, first, dir);
   const resumed = (await second.api('GET', `${sessions}/${created.loginSessionID}`)).body;
   assert.equal(resumed.status, 'waiting_for_input', JSON.stringify(resumed));
   assert.equal(resumed.currentStep.stepID, 'fi.mau.fake.code');

@@ -98,11 +98,15 @@ test('a bridge dying mid-login: bounded re-attach attempts with backoff, then fa
   assert.equal(countLogs(logs, 'sending the step again'), RETRY_DELAYS_MS.length);
 });
 
-test('a bridge restarting mid-login: the re-attach finds no process → login_timed_out', async (t) => {
+test("a bridge restarting mid-login: the re-attach finds no process → login_timed_out, even with another session's new login", async (t) => {
   const { fake, clock, start, logs } = await setupBridgev2(t);
   const { process, processID } = await start('qr');
   const waiting = process.wait(new AbortController().signal);
   await fake.waitForPoll(processID);
+  // Meanwhile another session logs in as bob: that new login is not this session's.
+  const other = await start('password');
+  const bob = await other.process.submit({ username: 'bob', password: 'pw' });
+  assert.ok(bob.kind === 'complete' && bob.login.loginID === 'bob');
   await fake.down();
   await waitUntil(() => countLogs(logs, 'sending the step again') === 2, 'second attempt');
   await fake.up();
@@ -110,6 +114,7 @@ test('a bridge restarting mid-login: the re-attach finds no process → login_ti
   const outcome = await waiting;
   assert.equal(outcome.kind, 'failed');
   assert.equal(outcome.error.code, 'login_timed_out');
+  assert.equal(countLogs(logs, 'a new login appeared'), 0);
 });
 
 test('a lost answer to the final submit: the retry gets 404, the new login in /v3/logins completes it', async (t) => {

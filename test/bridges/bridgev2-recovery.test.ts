@@ -6,31 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createBridgev2Bridge } from '../../src/bridges/bridgev2/index.ts';
-import { LONG_POLL_TIMEOUT_MS, RETRY_DELAYS_MS, SUBMIT_TIMEOUT_MS } from '../../src/bridges/bridgev2/login-process.ts';
+import { LONG_POLL_TIMEOUT_MS, SUBMIT_TIMEOUT_MS } from '../../src/bridges/bridgev2/login-process.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../src/bridges/bridgev2/client.ts';
 import { countLogs, setupBridgev2, stepOf, waitUntil } from '../support/bridgev2-setup.ts';
 
 const never = (): AbortSignal => new AbortController().signal;
-
-test("a bridge restart while a QR is shown: another session's new login is not taken as this one's", async (t) => {
-  const { fake, clock, start, logs } = await setupBridgev2(t);
-  const a = await start('qr');
-  const waiting = a.process.wait(never());
-  await fake.waitForPoll(a.processID);
-  // Meanwhile another session logs in as bob.
-  const b = await start('password');
-  const bob = await b.process.submit({ username: 'bob', password: 'pw' });
-  assert.ok(bob.kind === 'complete' && bob.login.loginID === 'bob');
-  // The bridge restarts: A's poll drops, the re-attach finds no process.
-  await fake.down();
-  await waitUntil(() => countLogs(logs, 'sending the step again') === 2, 'second attempt');
-  await fake.up();
-  clock.advance(RETRY_DELAYS_MS[1]);
-  const outcome = await waiting;
-  assert.equal(outcome.kind, 'failed');
-  assert.equal(outcome.error.code, 'login_timed_out');
-  assert.equal(countLogs(logs, 'a new login appeared'), 0);
-});
 
 test('a process that ended without any answer missed is not credited with a login that appeared meanwhile', async (t) => {
   const { fake, clock, start } = await setupBridgev2(t);
