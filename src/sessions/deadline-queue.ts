@@ -62,6 +62,11 @@ export class DeadlineQueue<T> {
     return d;
   }
 
+  /** The earliest deadline waiting (clock time, ms), if any. */
+  get earliest(): number | undefined {
+    return this.head?.at;
+  }
+
   /** Number of deadlines waiting. */
   get size(): number {
     let n = 0;

@@ -162,8 +162,11 @@ export class SessionService {
     }
     const flowID = await this.pickFlow(bridge, req.flowID);
     if (this.activeCount + this.starting >= this.limits.maxActive) {
+      // A slot frees up when a session finishes, at the latest when the earliest one expires.
+      const untilExpiry = (this.expiries.earliest ?? Infinity) - this.clock.now();
+      const retryAfter = Math.max(1, Math.min(30, Math.ceil(untilExpiry / 1000)));
       throw new ApiError('rate_limited', `too many active login sessions (at most ${this.limits.maxActive}); finish or cancel one first`, undefined, {
-        'retry-after': '30',
+        'retry-after': String(retryAfter),
       });
     }
     this.starting++;

@@ -129,7 +129,7 @@ test('the active-session cap answers 429 rate_limited with Retry-After, and free
     const r = await s.api('POST', '/v1/bridges/demo/login-sessions', {});
     if (r.status === 429) {
       assert.equal(r.body.code, 'rate_limited');
-      assert.ok(Number(r.headers.get('retry-after')) > 0);
+      assert.equal(r.headers.get('retry-after'), '30', 'the earliest expiry is further away than 30 s');
       break;
     }
     assert.equal(r.status, 200);
@@ -137,6 +137,11 @@ test('the active-session cap answers 429 rate_limited with Retry-After, and free
     assert.ok(ids.length <= 5, 'cap of 5 not enforced');
   }
   assert.equal(s.app.sessions.active, 5);
+  // Retry-After is 30 s, or less when the earliest session expires sooner.
+  s.clock.advance(s.config.sessions.ttlSeconds * 1000 - 7_500);
+  const soon = await s.api('POST', '/v1/bridges/demo/login-sessions', {});
+  assert.equal(soon.status, 429);
+  assert.equal(soon.headers.get('retry-after'), '8');
   await s.api('DELETE', `/v1/bridges/demo/login-sessions/${ids.pop()}`);
   const r = await s.api('POST', '/v1/bridges/demo/login-sessions', {});
   assert.equal(r.status, 200);
