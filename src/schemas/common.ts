@@ -107,6 +107,9 @@ export const ProvisioningCapabilities = Type.Object(
 /** A path segment ID: non-empty. */
 export const PathID = Type.String({ minLength: 1 });
 
-/** The standard error responses every protected route can give, for the OpenAPI document. */
+/**
+ * A protected route's error responses, for the OpenAPI document: `statuses`, plus what every
+ * protected route can answer before it runs (403 `forbidden_host`, 429 from the auth brake).
+ */
 export const errorResponses = (...statuses: number[]): Record<number, unknown> =>
-  Object.fromEntries(statuses.map((s) => [s, Type.Ref('Error')]));
+  Object.fromEntries([...new Set([...statuses, 403, 429])].sort().map((s) => [s, Type.Ref('Error')]));

@@ -100,6 +100,11 @@ test('the OpenAPI document is 3.1, lists every route of the contract, and its sc
   }
   const submitBody = r.body.paths['/v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}'].post.requestBody.content['application/json'].schema;
   assert.deepEqual(submitBody.required, ['type']);
+  // Every protected route documents the answers it can give before it runs.
+  for (const [p, methods] of Object.entries(expected)) {
+    if (p === '/v1/info') continue;
+    for (const m of methods) for (const status of ['401', '403', '429']) assert.ok(r.body.paths[p][m].responses[status], `${m.toUpperCase()} ${p}: ${status}`);
+  }
   // The create body may be left out; a submit's may not. The remove answer's scope is one of two.
   assert.equal(r.body.paths['/v1/bridges/{bridgeID}/login-sessions'].post.requestBody.required, false);
   assert.equal(r.body.paths['/v1/bridges/{bridgeID}/login-sessions/{loginSessionID}/steps/{stepID}'].post.requestBody.required, true);
