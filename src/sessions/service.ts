@@ -273,10 +273,23 @@ export class SessionService {
       // A process's resume state may hold the bridge's last answer as the bridge sent it, before
       // scrubOutcome: a bridge that echoed a secret would have it stored.
       const state = isFinished(live.session) ? undefined : live.process?.resumeState?.();
-      this.opts.store.save(live.session, state === undefined ? undefined : scrubValue(state, secrets));
+      this.opts.store.save(live.session, state === undefined ? undefined : scrubValue(state, secrets), () => this.unsaved(live));
     } catch (err) {
       this.opts.onError?.(err, 'saving a login session');
     }
+  }
+
+  /**
+   * This session's last writes were lost (their commit failed, and the client was answered with
+   * an error): what memory shows can no longer be stood behind, so the session ends failed, which
+   * the next commit saves. Answers kept for `Idempotency-Key`s may not have been saved: dropped.
+   */
+  private unsaved(live: LiveSession): void {
+    if (this.live.get(live.session.id) !== live) return;
+    const process = live.process;
+    live.replies = new Map();
+    this.commit(live, machine.unsaved(live.session, this.clock.now()));
+    void process?.cancel().catch((err: unknown) => this.opts.onError?.(err, 'cancelling a login that could not be saved'));
   }
 
   /** Keep waiting on the bridge while a display step is shown, whether or not anyone watches. */

@@ -14,6 +14,8 @@ import type { Db } from './db.ts';
 export class GroupCommit {
   private pending = false;
   private waiting: ((committed: boolean) => void)[] = [];
+  /** Told when this turn's writes are lost (its commit failed). */
+  private lost: (() => void)[] = [];
   private readonly begin;
   private readonly commit;
   private readonly rollback;
@@ -31,18 +33,25 @@ export class GroupCommit {
   /**
    * Call before a write: opens this turn's transaction if none is open. Inside a transaction
    * someone else opened (a migration, a command), the write simply belongs to that one.
+   * `onLost` is called if this turn's commit fails and the write with it.
    */
-  join(): void {
-    if (this.pending || this.db.inTransaction) return;
-    this.begin.run();
-    this.pending = true;
-    setImmediate(this.flush);
+  join(onLost?: () => void): void {
+    if (!this.pending && !this.db.inTransaction) {
+      this.begin.run();
+      this.pending = true;
+      setImmediate(this.flush);
+    }
+    if (onLost && this.pending) this.lost.push(onLost);
   }
 
   /** Commit this turn's writes now (the loop does it by itself; `close` calls it too). */
   readonly flush = (): void => {
     if (!this.pending) return;
     this.pending = false;
+    const lost = this.lost;
+    const waiting = this.waiting;
+    this.lost = [];
+    this.waiting = [];
     let committed = true;
     try {
       // A statement that failed with a disk or I/O error may have rolled the whole batch back.
@@ -51,9 +60,16 @@ export class GroupCommit {
       committed = false;
       this.onError(err);
       if (this.db.inTransaction) this.rollback.run();
+      // Before anyone waiting hears of it, so that what they are answered with reflects the
+      // loss. What these write now belongs to the next turn's commit.
+      for (const fn of lost) {
+        try {
+          fn();
+        } catch (e) {
+          this.onError(e);
+        }
+      }
     }
-    const waiting = this.waiting;
-    this.waiting = [];
     for (const resolve of waiting) resolve(committed);
   };
 

@@ -86,8 +86,9 @@ export class SessionStore {
     );
   }
 
-  save(s: Session, bridgeState?: unknown): void {
-    this.commits?.join();
+  /** Write a session; `onLost` hears if the commit this write joined failed (group commit only). */
+  save(s: Session, bridgeState?: unknown, onLost?: () => void): void {
+    this.commits?.join(onLost);
     const values = {
       status: s.status,
       step: s.step ? JSON.stringify(s.step) : null,

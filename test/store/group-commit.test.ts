@@ -105,7 +105,8 @@ test('a failed commit is reported and rolled back, and its waiters are told', ()
     const errors: unknown[] = [];
     const commits = new GroupCommit(db, (err) => errors.push(err));
     const store = new SessionStore(db, commits);
-    store.save(session('a'));
+    const lost: string[] = [];
+    store.save(session('a'), undefined, () => lost.push('a'));
     db.prepare("INSERT INTO t VALUES (999999)").run();
     let told: boolean | undefined;
     commits.whenDurable((committed) => (told = committed));
@@ -113,9 +114,11 @@ test('a failed commit is reported and rolled back, and its waiters are told', ()
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /FOREIGN KEY/);
     assert.equal(told, false, 'the waiter hears that its writes were not committed');
+    assert.deepEqual(lost, ['a'], 'the writer hears that its write was lost');
     assert.equal(db.inTransaction, false);
-    store.save(session('b'));
+    store.save(session('b'), undefined, () => lost.push('b'));
     await nextTurn();
+    assert.deepEqual(lost, ['a'], 'a committed write is not reported lost');
     assert.deepEqual(
       db.prepare('SELECT id FROM sessions').pluck().all(),
       ['b'],
@@ -197,7 +200,7 @@ test('an event stream reports a cancel and an expiry only once they are committe
     assert.equal(afterExpiry, 'failed');
   }));
 
-test('a client whose change could not be committed gets an error, not a confirmation', () =>
+test('a client whose change could not be committed gets an error, and the session then reads what was stored', () =>
   withFiles(async (file) => {
     const errors: unknown[] = [];
     const server = await startTestServer({ dataDir: path.dirname(file), logger: { level: 'error', stream: { write: (line: string) => void errors.push(line) } } });
@@ -220,6 +223,25 @@ test('a client whose change could not be committed gets an error, not a confirma
       assert.doesNotMatch(r.payload, /"status":"complete"/);
       assert.equal(server.app.db.prepare('SELECT count(*) FROM logins').pluck().get(), 0, 'the login was not stored');
       assert.ok(errors.some((e) => /committing/.test(String(e))), `the failure is logged: ${errors.join('')}`);
+      // What the server shows agrees with what it stored: the session did not complete, it
+      // failed, and that is saved with the next commit; no account appeared.
+      const read = (await server.app.server.inject({ url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}`, headers })).json();
+      assert.equal(read.status, 'failed', JSON.stringify(read));
+      assert.equal(read.error.code, 'session_interrupted');
+      assert.match(read.error.message, /could not save/);
+      assert.equal(read.account, undefined);
+      assert.deepEqual((await server.app.server.inject({ url: '/v1/accounts', headers })).json(), []);
+      assert.equal(server.app.sessions.active, 0);
+      const row = server.app.db.prepare('SELECT status, login_id FROM sessions WHERE id = ?').get(created.loginSessionID) as { status: string; login_id: string | null };
+      assert.deepEqual(row, { status: 'failed', login_id: null });
+      // A retry of the same submit reads the session as it is now.
+      const retry = await server.app.server.inject({
+        method: 'POST',
+        url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`,
+        payload: { type: 'user_input', fields: { username: 'nora', password: 'pw' } },
+        headers,
+      });
+      assert.equal(retry.json().status, 'failed');
     } finally {
       await server.close();
     }
