@@ -29,26 +29,29 @@ export function issuesFromAjv(errors: AjvIssue[], context: string): ValidationIs
   };
   // A union of literals fails once per literal (`const`) and once as a whole (`anyOf`): one
   // issue per place, naming the values the schema allows (never the value that was sent).
+  const located = errors.map((e) => {
+    const path = pathOf(e);
+    return { e, path, key: path.join('/') };
+  });
   const allowed = new Map<string, unknown[]>();
-  for (const e of errors) {
+  for (const { e, key } of located) {
     const values = e.keyword === 'const' ? [e.params.allowedValue] : e.keyword === 'enum' ? (e.params.allowedValues as unknown[] | undefined) : undefined;
-    if (values) allowed.set(pathOf(e).join('/'), [...(allowed.get(pathOf(e).join('/')) ?? []), ...values]);
+    if (values) allowed.set(key, [...(allowed.get(key) ?? []), ...values]);
   }
   const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
-  for (const e of errors) {
-    const path = pathOf(e);
+  for (const { e, path, key } of located) {
     const where = path.slice(1).join('.') || root;
     const choice = e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'anyOf';
     // "must be string" says less than the list of allowed values for the same place.
-    if (e.keyword === 'type' && allowed.has(path.join('/'))) continue;
-    const dedupe = `${path.join('/')}|${choice ? 'choice' : e.keyword}`;
+    if (e.keyword === 'type' && allowed.has(key)) continue;
+    const dedupe = `${key}|${choice ? 'choice' : e.keyword}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
     let message = `${where} ${e.message ?? 'is invalid'}`;
     if (e.keyword === 'required') message = `${where} is required`;
     if (choice) {
-      const values = allowed.get(path.join('/'));
+      const values = allowed.get(key);
       message = values ? `${where} must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` : `${where} has a value that is not allowed`;
     }
     issues.push({ code: e.keyword, message, path });

@@ -142,23 +142,13 @@ export class Bridgev2LoginProcess implements LoginProcess {
     // the request would end the process, so it gets no client-side limit.
     const timeoutMs = sent.txn_id === undefined ? 0 : SUBMIT_TIMEOUT_MS;
     try {
-      for (;;) {
-        // Retrying a submit is safe only with a txn_id (the bridge then replays instead of re-running).
-        const result = await this.#exchange(
-          (signal) =>
-            this.#ctx.client.submitStep(sent.login_id, sent.step_id, sent.type, { txnID: sent.txn_id, body, signal, timeoutMs }),
-          linked.signal,
-          { retry: sent.txn_id !== undefined, longPoll: false },
-        );
-        if ('outcome' in result) return result.outcome;
-        if (this.#isReplayOf(sent, result.envelope)) {
-          // A step is never sent again with its txn_id: this is the step we answered, replayed
-          // while our first attempt still runs (a step re-asked under the same step_id). Ask again.
-          await sleep(this.#ctx.clock, UNCHANGED_POLL_DELAY_MS, linked.signal);
-          continue;
-        }
-        return await this.accept(result.envelope);
-      }
+      // Retrying a submit is safe only with a txn_id (the bridge then replays instead of re-running).
+      return await this.#answered(
+        sent,
+        (signal) => this.#ctx.client.submitStep(sent.login_id, sent.step_id, sent.type, { txnID: sent.txn_id, body, signal, timeoutMs }),
+        linked.signal,
+        { retry: sent.txn_id !== undefined, longPoll: false },
+      );
     } finally {
       linked.dispose();
     }
@@ -170,29 +160,20 @@ export class Bridgev2LoginProcess implements LoginProcess {
       throw new Error(`wait() called while the current step is ${this.#envelope.type}`);
     }
     const linked = anySignal(signal, this.#abort.signal, this.#ctx.closed);
+    const sent = this.#envelope;
     try {
-      for (;;) {
-        const sent = this.#envelope;
-        const result = await this.#exchange(
-          (s) =>
-            this.#ctx.client.submitStep(sent.login_id, sent.step_id, 'display_and_wait', {
-              txnID: sent.txn_id,
-              signal: s,
-              // Without a txn_id the wait runs inside this request: ending it would fail the login.
-              timeoutMs: sent.txn_id === undefined ? 0 : LONG_POLL_TIMEOUT_MS,
-            }),
-          linked.signal,
-          { retry: true, longPoll: true },
-        );
-        if ('outcome' in result) return result.outcome;
-        if (this.#isReplayOf(sent, result.envelope)) {
-          // The bridge replayed the step we are showing instead of joining its wait: poll again, gently.
-          this.#log('the bridge answered with the step already shown, polling again', { delay: UNCHANGED_POLL_DELAY_MS });
-          await sleep(this.#ctx.clock, UNCHANGED_POLL_DELAY_MS, linked.signal);
-          continue;
-        }
-        return await this.accept(result.envelope);
-      }
+      return await this.#answered(
+        sent,
+        (s) =>
+          this.#ctx.client.submitStep(sent.login_id, sent.step_id, 'display_and_wait', {
+            txnID: sent.txn_id,
+            signal: s,
+            // Without a txn_id the wait runs inside this request: ending it would fail the login.
+            timeoutMs: sent.txn_id === undefined ? 0 : LONG_POLL_TIMEOUT_MS,
+          }),
+        linked.signal,
+        { retry: true, longPoll: true },
+      );
     } finally {
       linked.dispose();
     }
@@ -220,21 +201,36 @@ export class Bridgev2LoginProcess implements LoginProcess {
 
   /** The input as the bridge takes it: phone numbers without the separators people type. */
   #normalized(input: StepInput): StepInput {
-    const step = this.#step;
-    if (step?.type !== 'user_input' || !step.fields.some((f) => f.type === 'tel' && input[f.id] !== undefined)) return input;
-    const out: Record<string, string> = { ...input };
-    for (const f of step.fields) if (f.type === 'tel' && out[f.id] !== undefined) out[f.id] = phoneDigits(out[f.id]!);
-    return out;
+    if (this.#step?.type !== 'user_input') return input;
+    let out: Record<string, string> | undefined;
+    for (const f of this.#step.fields) {
+      const value = input[f.id];
+      if (f.type === 'tel' && value !== undefined) (out ??= { ...input })[f.id] = phoneDigits(value);
+    }
+    return out ?? input;
   }
 
   /**
-   * Whether `answer` is the step we sent, replayed: a new step always comes with a new `txn_id`.
-   * The bridge is then still running what we sent, out of our sight.
+   * Sends the step `sent` until the bridge answers with something new, and turns that into the
+   * outcome. A new step always comes with a new `txn_id`: an answer with `sent`'s own is a replay
+   * of it, while the bridge still runs what we sent out of our sight (a wait it did not let us
+   * join, a submission of a step asked again under the same ID). Then we ask again, gently.
    */
-  #isReplayOf(sent: WireStepEnvelope, answer: WireStepEnvelope): boolean {
-    const replayed = sent.txn_id !== undefined && answer.txn_id === sent.txn_id && answer.type === sent.type;
-    if (replayed) this.#mayHaveMissed = true;
-    return replayed;
+  async #answered(
+    sent: WireStepEnvelope,
+    send: (signal: AbortSignal) => Promise<WireStepEnvelope>,
+    signal: AbortSignal,
+    options: { retry: boolean; longPoll: boolean },
+  ): Promise<StepOutcome> {
+    for (;;) {
+      const result = await this.#exchange(send, signal, options);
+      if ('outcome' in result) return result.outcome;
+      const answer = result.envelope;
+      if (sent.txn_id === undefined || answer.txn_id !== sent.txn_id || answer.type !== sent.type) return await this.accept(answer);
+      this.#mayHaveMissed = true;
+      this.#log('the bridge answered with the step already shown, asking again', { delay: UNCHANGED_POLL_DELAY_MS });
+      await sleep(this.#ctx.clock, UNCHANGED_POLL_DELAY_MS, signal);
+    }
   }
 
   /**
