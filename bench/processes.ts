@@ -119,11 +119,14 @@ export async function startFloor(urlPath: string, body: string, login?: { create
   return { ...s, url: s.match[1]! };
 }
 
-/** Start the store floor (Fastify and the store alone) answering a login's two POSTs with `login`'s bytes. */
-export async function startStoreFloor(login: { created: string; completed: string }): Promise<Spawned> {
+/**
+ * Start the store floor (Fastify and the store alone) answering a login's two POSTs with
+ * `login`'s bytes; with `writerThread`, its writes are made on a worker thread.
+ */
+export async function startStoreFloor(login: { created: string; completed: string }, writerThread = false): Promise<Spawned> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-login-bench-'));
-  const args = ['--import', 'tsx', STORE_FLOOR, dataDir, login.created, login.completed];
-  const s = await spawnUntil(process.execPath, args, /store floor listening on (http:\/\/\S+)/, 30_000, () => rmSync(dataDir, { recursive: true, force: true }));
+  const args = ['--import', 'tsx', STORE_FLOOR, dataDir, login.created, login.completed, ...(writerThread ? ['thread'] : [])];
+  const s = await spawnUntil(process.execPath, args, /store floor listening on (http:\/\/[^\s,]+)/, 30_000, () => rmSync(dataDir, { recursive: true, force: true }));
   return { ...s, url: s.match[1]! };
 }
 

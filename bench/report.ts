@@ -15,6 +15,8 @@ export interface Figures {
   floorLogins?: LoginFigure & { ratioToFloor: number };
   /** Reference for (2): Fastify and the store alone, making a login's writes (store-floor.ts). */
   storeLogins?: LoginFigure & { ratioToFloor: number };
+  /** The same with the writes on a worker thread (`--writer-thread` only). */
+  storeThreadLogins?: LoginFigure & { ratioToFloor: number };
   memory?: MemoryFigure;
   waiting?: WaitingFigure | { skipped: string };
   startup?: StartupFigure;
@@ -109,6 +111,10 @@ export function table(r: Results): string {
   if (f.storeLogins) {
     const s = f.storeLogins;
     rows.push(['(2) reference: Fastify and the store alone, same writes', `${int(s.loginsPerSec)} logins/s, ${cpu(s.serverCpuUsPerLogin, 'login')}`, fixed(s.ratioToFloor, 3), '']);
+  }
+  if (f.storeThreadLogins) {
+    const s = f.storeThreadLogins;
+    rows.push(['(2) reference: the same, writes on a worker thread', `${int(s.loginsPerSec)} logins/s, ${cpu(s.serverCpuUsPerLogin, 'login')}`, fixed(s.ratioToFloor, 3), '']);
   }
   if (f.memory) {
     const m = f.memory;

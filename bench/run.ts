@@ -14,6 +14,8 @@
  * - `--seconds N`: seconds of each load test (default 10; 1 in quick mode).
  * - `--connections N`: connections of each load test (default 10).
  * - `--change scan|cancel`: what ends each waiting session in (5) (default: scan its QR code).
+ * - `--writer-thread`: with `logins`, one more reference row: the store floor with its writes
+ *   on a worker thread (what moving the store off the event loop would give).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     change: { type: 'string' },
     seconds: { type: 'string' },
     connections: { type: 'string' },
+    'writer-thread': { type: 'boolean', default: false },
   },
 });
 
@@ -115,6 +118,16 @@ async function loadTests(figures: Figures): Promise<void> {
         figures.storeLogins = { ...stored, ratioToFloor: stored.loginsPerSec / floorFigure.reqPerSec };
       } finally {
         await storeFloor.stop();
+      }
+      if (args['writer-thread']) {
+        log(`reference: the same, with the writes on a worker thread, ${plan.load.seconds} s`);
+        const threaded = await startStoreFloor(login, true);
+        try {
+          const stored = await measureLogins(threaded.url, 'unused', plan.load, threaded.pid);
+          figures.storeThreadLogins = { ...stored, ratioToFloor: stored.loginsPerSec / floorFigure.reqPerSec };
+        } finally {
+          await threaded.stop();
+        }
       }
     }
   } finally {

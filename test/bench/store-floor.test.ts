@@ -12,24 +12,40 @@ import { startTestServer, tempDir } from '../support/server.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-test('the store floor answers a login with real bytes and writes its session and login rows', { timeout: 60_000 }, async () => {
-  // The bytes of a real login, as the bench takes them from the server.
+/** The bytes of a real login, as the bench takes them from the server. */
+async function realLogin(): Promise<{ created: { text: string; id: string }; completed: string }> {
   const s = await startTestServer();
-  const created = await s.api('POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
-  const completed = await s.api('POST', `/v1/bridges/demo/login-sessions/${created.body.loginSessionID}/steps/demo.password`, {
-    type: 'user_input',
-    fields: { username: 'floor-user', password: 'hunter2' },
-  });
-  await s.close();
-  assert.equal(completed.body.status, 'complete');
+  try {
+    const created = await s.api('POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
+    const completed = await s.api('POST', `/v1/bridges/demo/login-sessions/${created.body.loginSessionID}/steps/demo.password`, {
+      type: 'user_input',
+      fields: { username: 'floor-user', password: 'hunter2' },
+    });
+    assert.equal(completed.body.status, 'complete');
+    return { created: { text: created.text, id: created.body.loginSessionID as string }, completed: completed.text };
+  } finally {
+    await s.close();
+  }
+}
 
+for (const mode of ['on the event loop', 'on a writer thread'] as const) {
+  test(`the store floor (writes ${mode}) answers a login with real bytes and writes its session and login rows`, { timeout: 60_000 }, async () => {
+    await checkStoreFloor(mode === 'on a writer thread' ? ['thread'] : []);
+  });
+}
+
+async function checkStoreFloor(extraArgs: string[]): Promise<void> {
+  const login = await realLogin();
+  const created = { text: login.created.text, body: { loginSessionID: login.created.id } };
+  const completed = { text: login.completed };
   const { dir, remove } = tempDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/store-floor.ts', dir, created.text, completed.text], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/store-floor.ts', dir, created.text, completed.text, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    while (!/listening on (\S+)/.test(out)) await once(child.stdout, 'data');
-    const url = /listening on (\S+)/.exec(out)![1]!;
+    while (!/listening on (\S+), writes (.+)\n/.test(out)) await once(child.stdout, 'data');
+    const [, url, where] = /listening on (\S+), writes (.+)\n/.exec(out)! as unknown as [string, string, string];
+    assert.equal(where, extraArgs.includes('thread') ? 'on a worker thread' : 'on the event loop');
     const post = async (p: string, body: unknown): Promise<{ status: number; text: string }> => {
       const res = await fetch(url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, text: await res.text() };
@@ -46,7 +62,8 @@ test('the store floor answers a login with real bytes and writes its session and
     assert.equal((await post(`/v1/bridges/demo/login-sessions/${id}/steps/demo.password`, { type: 'user_input', fields: { username: 'bob' } })).status, 404);
 
     child.kill('SIGTERM');
-    await once(child, 'exit');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, 'a clean stop, its writes committed');
     const db = openDatabase(path.join(dir, 'store-floor.sqlite'));
     try {
       const sessions = db.prepare('SELECT id, status, login_id, step_json FROM sessions').all() as { id: string; status: string; login_id: string; step_json: string }[];
@@ -63,4 +80,4 @@ test('the store floor answers a login with real bytes and writes its session and
     if (child.exitCode === null) child.kill('SIGKILL');
     remove();
   }
-});
+}
