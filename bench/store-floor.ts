@@ -7,7 +7,7 @@
  * No auth, no validation beyond the body's shape, no state machine, no bridge.
  *
  * The gap between this row and the floor's is the price of the writes the contract requires
- * before answering (api.md §8, "Restart"); the gap between this row and the server's is
+ * before answering (api.md §5, "Restart"); the gap between this row and the server's is
  * everything else the server does.
  *
  * With a fourth argument `thread`, the writes are made on a worker thread instead

@@ -4,7 +4,6 @@
  * the background, expires and forgets sessions on the clock, persists every change, and lets
  * long-polls and event streams watch a session.
  */
-import { randomFillSync } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -15,10 +14,13 @@ import type { SessionStore } from '../store/sessions.ts';
 import * as machine from './machine.ts';
 import { LiveSession } from './live.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
-import { scrubOutcome, scrubValue, secretValues } from './scrub.ts';
+import { scrubValue } from './scrub.ts';
 import { FAILED_PROCESS, bridgeFailure } from './failures.ts';
-import { nextChange } from './long-poll.ts';
 import { isFinished, type CompleteStep, type Session } from './model.ts';
+import { randomID } from './ids.ts';
+import { submit, type SubmissionHost, type SubmitRequest } from './submissions.ts';
+
+export type { SubmitRequest } from './submissions.ts';
 
 export interface SessionLimits {
   /** An unfinished session fails with `session_expired` this long after creation. */
@@ -48,42 +50,6 @@ export interface CreateRequest {
   accountID?: string;
 }
 
-export interface SubmitRequest {
-  stepID: string;
-  type: string;
-  fields?: Record<string, string>;
-  idempotencyKey?: string;
-  /** Longest this request may long-poll, in ms (already capped by the caller's hints). */
-  waitMs?: number;
-  /** Fires when the client goes away. */
-  signal?: AbortSignal;
-}
-
-const MAX_KEYS_PER_SESSION = 100;
-
-/**
- * 128 random bits, base64url. Drawn from the system's CSPRNG 256 IDs at a time, as
- * `crypto.randomUUID` does: one call per ID was a measurable share of a login.
- */
-const randomID = ((): (() => string) => {
-  const pool = Buffer.alloc(16 * 256);
-  let offset = pool.length;
-  return () => {
-    if (offset === pool.length) {
-      randomFillSync(pool);
-      offset = 0;
-    }
-    offset += 16;
-    return pool.toString('base64url', offset - 16, offset);
-  };
-})();
-
-/** Whether two submissions carry the same values (field order aside). */
-function sameInput(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
-}
-
 export class SessionService {
   private readonly live = new Map<string, LiveSession>();
   private activeCount = 0;
@@ -98,6 +64,8 @@ export class SessionService {
   /** Unfinished sessions by expiry, and finished ones by the end of their retention: one timer each. */
   private readonly expiries: DeadlineQueue<LiveSession>;
   private readonly retentions: DeadlineQueue<LiveSession>;
+  /** What submissions (./submissions.ts) use of this service. */
+  private readonly submissions: SubmissionHost;
 
   constructor(private readonly opts: SessionServiceOptions) {
     this.clock = opts.clock;
@@ -107,6 +75,20 @@ export class SessionService {
     this.retentions = new DeadlineQueue(this.clock, (live) => this.forget(live), (err) => this.opts.onError?.(err, 'forgetting a login session'));
     // Every concurrent start listens on this one signal.
     setMaxListeners(0, this.stopping.signal);
+    this.submissions = {
+      clock: this.clock,
+      longPollMs: this.limits.longPollMs,
+      closing: () => this.closed,
+      find: (bridgeID, id) => this.find(bridgeID, id),
+      apply: (live, outcome, stepID, secrets) => void this.applyOutcome(live, this.opts.bridges.get(live.session.bridgeID), outcome, stepID, secrets),
+      saveReply: (sessionID, key, json) => {
+        try {
+          this.opts.store.saveReply(sessionID, key, json);
+        } catch (err) {
+          this.opts.onError?.(err, 'saving an idempotent reply');
+        }
+      },
+    };
   }
 
   /** Number of sessions that are not finished. */
@@ -345,87 +327,9 @@ export class SessionService {
 
   // ---- submit ----------------------------------------------------------------------------
 
-  async submit(bridgeID: string, id: string, req: SubmitRequest): Promise<string> {
-    const live = this.find(bridgeID, id);
-    const key = req.idempotencyKey;
-    if (key !== undefined) {
-      const known = live.replies.get(key);
-      if (known !== undefined) return known;
-    }
-    const decision = machine.decideSubmit(live.session, req);
-    switch (decision.kind) {
-      case 'replay':
-        return live.json;
-      case 'error':
-        throw decision.error;
-      case 'wait':
-        return nextChange(live, this.clock, req.waitMs ?? this.limits.longPollMs, req.signal);
-      case 'run': {
-        const running = live.running;
-        let reply: Promise<string>;
-        if (running && running.stepID === req.stepID && sameInput(running.input, decision.input)) {
-          // A duplicate (a client retrying, or the same tap twice) joins: the bridge sees it once.
-          reply = running.reply;
-        } else if (running) {
-          // Another submission: one at a time. It waits for the running one, then is decided
-          // on the session that one leaves (a step asked again takes it; a finished one does not).
-          return running.reply.then(
-            () => this.submit(bridgeID, id, req),
-            () => this.submit(bridgeID, id, req),
-          );
-        } else {
-          reply = this.execute(live, req.stepID, decision.input);
-        }
-        if (key !== undefined) {
-          // Keys are kept per session; past a bound the oldest are forgotten.
-          if (live.replies.size >= MAX_KEYS_PER_SESSION) live.replies.delete(live.replies.keys().next().value!);
-          live.replies.set(key, reply);
-          void reply.then(
-            (json) => {
-              live.replies.set(key, json);
-              try {
-                this.opts.store.saveReply(live.session.id, key, json);
-              } catch (err) {
-                this.opts.onError?.(err, 'saving an idempotent reply');
-              }
-            },
-            () => live.replies.delete(key),
-          );
-        }
-        return reply;
-      }
-    }
-  }
-
-  private execute(live: LiveSession, stepID: string, input: Record<string, string>): Promise<string> {
-    const bridge = this.opts.bridges.get(live.session.bridgeID);
-    const process = live.process;
-    const answered = live.session.step;
-    const run = async (): Promise<string> => {
-      let outcome: StepOutcome;
-      let secrets: string[] = [];
-      if (!process) {
-        outcome = { kind: 'failed', error: machine.INTERRUPTED_ERROR };
-      } else {
-        try {
-          outcome = await process.submit(input);
-        } catch (err) {
-          // The server is stopping and ended the call: the submission's fate is the bridge's to
-          // tell. The session stays as stored, for the next start to resume or interrupt.
-          if (this.closed) throw new ApiError('bridge_unavailable', 'the server is shutting down; read the session again once it is back');
-          outcome = { kind: 'failed', error: bridgeFailure(err) };
-        }
-        secrets = secretValues(answered, input);
-        outcome = scrubOutcome(outcome, secrets);
-      }
-      this.applyOutcome(live, bridge, outcome, stepID, secrets);
-      return live.json;
-    };
-    const reply = run().finally(() => {
-      if (live.running?.reply === reply) live.running = undefined;
-    });
-    live.running = { stepID, input, reply };
-    return reply;
+  /** Submit to the session's current step (one at a time per session; see ./submissions.ts). */
+  submit(bridgeID: string, id: string, req: SubmitRequest): Promise<string> {
+    return submit(this.submissions, bridgeID, id, req);
   }
 
   // ---- cancel ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * errors and CSP violations. With SCREENSHOTS=1, `screenshot()` writes docs/screenshots/*.png.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type TestServer, type TestServerOptions } from '../support/server.ts';
@@ -25,16 +25,29 @@ export interface WebHarness {
 
 /** Start a server and a browser with one page open on the server, signed in unless `token` is false. */
 export async function startWeb(options: TestServerOptions & { token?: boolean } = {}): Promise<WebHarness> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`the web tests drive Debian's chromium, and ${CHROMIUM} is missing: apt-get install chromium (.ci/run installs it when missing)`);
+  }
   const server = await startTestServer(options);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 900, height: 760 }, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+  let browser: Browser | undefined;
+  let context: BrowserContext;
+  let page: Page;
   const problems: string[] = [];
-  context.on('page', (p) => watchProblems(p, problems));
-  const page = await context.newPage();
-  await page.goto(options.token === false ? `${server.baseURL}/` : `${server.baseURL}/#token=${server.token}`);
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context = await browser.newContext({ viewport: { width: 900, height: 760 }, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+    context.on('page', (p) => watchProblems(p, problems));
+    page = await context.newPage();
+    await page.goto(options.token === false ? `${server.baseURL}/` : `${server.baseURL}/#token=${server.token}`);
+  } catch (err) {
+    // Leave nothing running, or the test file would never exit.
+    await browser?.close();
+    await server.close();
+    throw err;
+  }
   return {
     server,
     browser,

@@ -12,7 +12,7 @@ const disabled = new GatedBridge({ id: 'off', displayName: 'Old Bridge', enabled
 before(async () => {
   web = await startWeb({ bridges: [single, unreachable, disabled] });
 });
-after(() => web.close());
+after(() => web?.close());
 
 /** Add a login through the API, as another client would. */
 async function demoLogin(username: string): Promise<void> {

@@ -6,7 +6,7 @@ let web: WebHarness;
 before(async () => {
   web = await startWeb();
 });
-after(() => web.close());
+after(() => web?.close());
 
 test('the token is taken from the address and removed from the address bar', async () => {
   const { page, server } = web;

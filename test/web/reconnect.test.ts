@@ -11,7 +11,7 @@ const disabled = new GatedBridge({ id: 'off', displayName: 'Old Bridge', enabled
 before(async () => {
   web = await startWeb({ bridges: [single, disabled] });
 });
-after(() => web.close());
+after(() => web?.close());
 
 /** The body of the next login-session POST the page sends. */
 function nextCreate(page: Page): Promise<unknown> {

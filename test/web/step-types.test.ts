@@ -8,7 +8,7 @@ const showcase = new ShowcaseBridge();
 before(async () => {
   web = await startWeb({ bridges: [showcase] });
 });
-after(() => web.close());
+after(() => web?.close());
 
 test('a form uses the input type, label, placeholder, initial value, pattern and help of each field', async () => {
   const { page } = web;

@@ -6,7 +6,7 @@ let web: WebHarness;
 before(async () => {
   web = await startWeb({ token: false });
 });
-after(() => web.close());
+after(() => web?.close());
 
 test('without a token the page says how to get one and offers a field to paste it', async () => {
   const { page } = web;

@@ -7,7 +7,7 @@ let web: WebHarness;
 before(async () => {
   web = await startWeb();
 });
-after(() => web.close());
+after(() => web?.close());
 
 const SEC = 1000;
 

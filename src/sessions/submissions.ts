@@ -1,0 +1,129 @@
+/**
+ * Submissions to a session's current step (api.md §5): one at a time per session. A duplicate of
+ * the running one (same step, same values) joins it, so the bridge sees it once; any other waits
+ * its turn and is then decided on the session the running one leaves. Answers are kept by
+ * `Idempotency-Key`, and a `display_and_wait` submit long-polls instead of running anything.
+ */
+import type { Clock } from '../clock.ts';
+import { ApiError } from '../http/errors.ts';
+import type { StepOutcome } from '../bridges/types.ts';
+import * as machine from './machine.ts';
+import type { LiveSession } from './live.ts';
+import { nextChange } from './long-poll.ts';
+import { scrubOutcome, secretValues } from './scrub.ts';
+import { bridgeFailure } from './failures.ts';
+
+export interface SubmitRequest {
+  stepID: string;
+  type: string;
+  fields?: Record<string, string>;
+  idempotencyKey?: string;
+  /** Longest this request may long-poll, in ms (already capped by the caller's hints). */
+  waitMs?: number;
+  /** Fires when the client goes away. */
+  signal?: AbortSignal;
+}
+
+/** What running submissions needs of the session service. */
+export interface SubmissionHost {
+  readonly clock: Clock;
+  /** Longest a `display_and_wait` submit waits for a change, unless the request asks less. */
+  readonly longPollMs: number;
+  /** Whether the server is stopping. */
+  closing(): boolean;
+  /** The live session (404 when unknown or forgotten). */
+  find(bridgeID: string, id: string): LiveSession;
+  /** Record what the bridge answered to `stepID`; `secrets` are kept out of what is stored. */
+  apply(live: LiveSession, outcome: StepOutcome, stepID: string, secrets: readonly string[]): void;
+  /** Store an answer given to an `Idempotency-Key`. */
+  saveReply(sessionID: string, key: string, json: string): void;
+}
+
+/** Keys are kept per session; past this many the oldest are forgotten. */
+const MAX_KEYS_PER_SESSION = 100;
+
+/** Whether two submissions carry the same values (field order aside). */
+function sameInput(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/** Submit to a session's step; resolves with the session's JSON once the submission is decided. */
+export async function submit(host: SubmissionHost, bridgeID: string, id: string, req: SubmitRequest): Promise<string> {
+  const live = host.find(bridgeID, id);
+  const key = req.idempotencyKey;
+  if (key !== undefined) {
+    const known = live.replies.get(key);
+    if (known !== undefined) return known;
+  }
+  const decision = machine.decideSubmit(live.session, req);
+  switch (decision.kind) {
+    case 'replay':
+      return live.json;
+    case 'error':
+      throw decision.error;
+    case 'wait':
+      return nextChange(live, host.clock, req.waitMs ?? host.longPollMs, req.signal);
+    case 'run': {
+      const running = live.running;
+      let reply: Promise<string>;
+      if (running && running.stepID === req.stepID && sameInput(running.input, decision.input)) {
+        // A duplicate (a client retrying, or the same tap twice) joins: the bridge sees it once.
+        reply = running.reply;
+      } else if (running) {
+        // Another submission: one at a time. It waits for the running one, then is decided
+        // on the session that one leaves (a step asked again takes it; a finished one does not).
+        const again = (): Promise<string> => submit(host, bridgeID, id, req);
+        return running.reply.then(again, again);
+      } else {
+        reply = execute(host, live, req.stepID, decision.input);
+      }
+      if (key !== undefined) remember(host, live, key, reply);
+      return reply;
+    }
+  }
+}
+
+/** Keep the answer to `key` (the promise until it settles, then its JSON, stored). */
+function remember(host: SubmissionHost, live: LiveSession, key: string, reply: Promise<string>): void {
+  if (live.replies.size >= MAX_KEYS_PER_SESSION) live.replies.delete(live.replies.keys().next().value!);
+  live.replies.set(key, reply);
+  void reply.then(
+    (json) => {
+      live.replies.set(key, json);
+      host.saveReply(live.session.id, key, json);
+    },
+    () => live.replies.delete(key),
+  );
+}
+
+/** Run one submission on the bridge; it is the session's running one until it settles. */
+function execute(host: SubmissionHost, live: LiveSession, stepID: string, input: Record<string, string>): Promise<string> {
+  const process = live.process;
+  const answered = live.session.step;
+  const run = async (): Promise<string> => {
+    let outcome: StepOutcome;
+    let secrets: string[] = [];
+    if (!process) {
+      outcome = { kind: 'failed', error: machine.INTERRUPTED_ERROR };
+    } else {
+      try {
+        outcome = await process.submit(input);
+      } catch (err) {
+        // The server is stopping and ended the call: the submission's fate is the bridge's to
+        // tell. The session stays as stored, for the next start to resume or interrupt.
+        if (host.closing()) throw new ApiError('bridge_unavailable', 'the server is shutting down; read the session again once it is back');
+        outcome = { kind: 'failed', error: bridgeFailure(err) };
+      }
+      secrets = secretValues(answered, input);
+      outcome = scrubOutcome(outcome, secrets);
+    }
+    host.apply(live, outcome, stepID, secrets);
+    return live.json;
+  };
+  const reply = run().finally(() => {
+    if (live.running?.reply === reply) live.running = undefined;
+  });
+  live.running = { stepID, input, reply };
+  return reply;
+}
