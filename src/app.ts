@@ -167,7 +167,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Requests that arrive while closing get the contract's 503 from the onRequest hook instead.
     return503OnClosing: false,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false } },
+    // The schemas are TypeBox's, valid by construction: checking each against the JSON Schema
+    // meta-schema first (compiling the meta-schema itself) was ~45 ms of every start.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false, validateSchema: false } },
     routerOptions: {
       maxParamLength: 512,
       ignoreDuplicateSlashes: false,
