@@ -31,6 +31,7 @@ import { checkRepeatedHeaders } from './http/headers.ts';
 import { ApiError } from './http/errors.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { lazySerializers } from './http/lazy-serializers.ts';
+import { lazyChildLogger } from './http/lazy-logger.ts';
 import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Provider, ProvisioningCapabilities, User } from './schemas/common.ts';
 import { LoginSession, LoginStep } from './schemas/login-session.ts';
 import { APP_VERSION } from './version.ts';
@@ -147,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     // Per-request lines only at debug and trace: at info the log stays quiet and the hot path fast.
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: 64 * 1024,
     genReqId: () => randomUUID(),
     requestIdHeader: false,

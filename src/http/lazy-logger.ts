@@ -1,0 +1,70 @@
+/**
+ * Request loggers made on first use. Fastify gives every request a child of the server's logger,
+ * bound to the request's ID; making one costs pino a bindings string passed through the
+ * redaction, ~4 % of the CPU of a `GET`, while at the default level almost no request ever logs
+ * a line. The child here is made when the request first logs, with the same bindings and
+ * options, so a line reads exactly as it would have.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+
+type Bindings = Parameters<FastifyBaseLogger['child']>[0];
+type ChildOptions = Parameters<FastifyBaseLogger['child']>[1];
+type LogArgs = Parameters<FastifyBaseLogger['info']>;
+
+class LazyChild implements FastifyBaseLogger {
+  #made?: FastifyBaseLogger;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildOptions,
+  ) {}
+
+  /** The real child, made now if not yet. */
+  get made(): FastifyBaseLogger {
+    return (this.#made ??= this.parent.child(this.bindings, this.options));
+  }
+
+  /** Whether the real child has been made (for tests). */
+  get isMade(): boolean {
+    return this.#made !== undefined;
+  }
+
+  get level(): FastifyBaseLogger['level'] {
+    return this.#made?.level ?? this.options?.level ?? this.parent.level;
+  }
+
+  set level(level: FastifyBaseLogger['level']) {
+    this.made.level = level;
+  }
+
+  fatal(...args: LogArgs): void {
+    this.made.fatal(...args);
+  }
+  error(...args: LogArgs): void {
+    this.made.error(...args);
+  }
+  warn(...args: LogArgs): void {
+    this.made.warn(...args);
+  }
+  info(...args: LogArgs): void {
+    this.made.info(...args);
+  }
+  debug(...args: LogArgs): void {
+    this.made.debug(...args);
+  }
+  trace(...args: LogArgs): void {
+    this.made.trace(...args);
+  }
+  silent(...args: LogArgs): void {
+    this.made.silent(...args);
+  }
+  child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
+    return this.made.child(bindings, options);
+  }
+}
+
+/** Fastify's `childLoggerFactory`: each request's logger, made when it first logs. */
+export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildOptions): FastifyBaseLogger {
+  return new LazyChild(logger, bindings, options);
+}
