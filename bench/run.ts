@@ -47,6 +47,7 @@ const { values: args } = parseArgs({
 const quick = args.quick!;
 const only = new Set((args.only?.split(',') ?? PARTS.filter((p) => p !== 'tsx')) as Part[]);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (one of ${PARTS.join(', ')})`);
+if (args['writer-thread'] && !only.has('logins')) throw new Error('--writer-thread adds a row to the logins part: run it with logins');
 /** A flag's value as a number of at least 1, or `fallback` when the flag is absent. */
 function atLeastOne(flag: string, value: string | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;

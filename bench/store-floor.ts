@@ -85,6 +85,13 @@ function threaded(): Writes {
     onError(err);
     process.exit(1);
   });
+  // The worker leaves only when told to (below): any other exit would leave answers waiting.
+  let stopping = false;
+  worker.on('exit', (code) => {
+    if (stopping) return;
+    onError(`the writer thread exited (${code})`);
+    process.exit(1);
+  });
   let writes: StoreWrite[] = [];
   let posted = 0;
   let answered = 0;
@@ -116,9 +123,13 @@ function threaded(): Writes {
       if (!list) waiting.set(batch, (list = []));
       list.push(fn);
     },
+    // Commit what is pending, then let the worker close its connection and leave.
     close: async () => {
       if (scheduled) post();
-      await worker.terminate();
+      stopping = true;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage({ close: true });
+      await exited;
     },
   };
 }

@@ -2,6 +2,7 @@
  * The store floor's writer thread (`bench/store-floor.ts … thread`): applies each batch of writes
  * the main thread posts, in one transaction on a connection of its own, through the server's
  * store classes, and answers with the batch's number once it is committed (or the error).
+ * `{ close: true }` closes its connection and ends the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../src/store/db.ts';
@@ -19,7 +20,14 @@ const apply = db.transaction((writes: StoreWrite[]) => {
   }
 });
 
-parentPort!.on('message', ({ batch, writes }: { batch: number; writes: StoreWrite[] }) => {
+parentPort!.on('message', (m: { batch: number; writes: StoreWrite[] } | { close: true }) => {
+  // Messages come in order: every batch posted before `close` has been committed.
+  if ('close' in m) {
+    db.close();
+    parentPort!.close();
+    return;
+  }
+  const { batch, writes } = m;
   try {
     apply(writes);
     parentPort!.postMessage({ batch });
@@ -27,4 +35,3 @@ parentPort!.on('message', ({ batch, writes }: { batch: number; writes: StoreWrit
     parentPort!.postMessage({ batch, error: String(err) });
   }
 });
-parentPort!.once('close', () => db.close());

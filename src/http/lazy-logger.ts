@@ -25,9 +25,16 @@ class LazyChild implements FastifyBaseLogger {
     return (this.#made ??= this.parent.child(this.bindings, this.options));
   }
 
-  /** Whether the real child has been made (for tests). */
-  get isMade(): boolean {
-    return this.#made !== undefined;
+  /**
+   * The real child for a line at `level`, or none when that level is off: a `debug` line at
+   * the default level makes no child either. (Pino's loggers tell; any other logger is asked.)
+   */
+  private at(level: string): FastifyBaseLogger | undefined {
+    if (this.#made === undefined && this.options?.level === undefined) {
+      const enabled = (this.parent as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
+      if (enabled !== undefined && !enabled.call(this.parent, level)) return undefined;
+    }
+    return this.made;
   }
 
   get level(): FastifyBaseLogger['level'] {
@@ -39,26 +46,24 @@ class LazyChild implements FastifyBaseLogger {
   }
 
   fatal(...args: LogArgs): void {
-    this.made.fatal(...args);
+    this.at('fatal')?.fatal(...args);
   }
   error(...args: LogArgs): void {
-    this.made.error(...args);
+    this.at('error')?.error(...args);
   }
   warn(...args: LogArgs): void {
-    this.made.warn(...args);
+    this.at('warn')?.warn(...args);
   }
   info(...args: LogArgs): void {
-    this.made.info(...args);
+    this.at('info')?.info(...args);
   }
   debug(...args: LogArgs): void {
-    this.made.debug(...args);
+    this.at('debug')?.debug(...args);
   }
   trace(...args: LogArgs): void {
-    this.made.trace(...args);
+    this.at('trace')?.trace(...args);
   }
-  silent(...args: LogArgs): void {
-    this.made.silent(...args);
-  }
+  silent(): void {}
   child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
     return this.made.child(bindings, options);
   }

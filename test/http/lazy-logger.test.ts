@@ -5,18 +5,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pino from 'pino';
-import type { FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { lazyChildLogger } from '../../src/http/lazy-logger.ts';
 import { startTestServer } from '../support/server.ts';
 
-/** A pino logger, and a parent that counts the children made of it. */
+/** A pino logger (Fastify's), and a parent that counts the children made of it. */
 function parentLogger(): { logger: FastifyBaseLogger; lines: Record<string, unknown>[]; children: () => number } {
   const lines: Record<string, unknown>[] = [];
-  const real = pino({ level: 'info', redact: { paths: ['password'], censor: '[redacted]' } }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const real = Fastify({
+    logger: { level: 'info', redact: { paths: ['password'], censor: '[redacted]' }, stream: { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) } },
+  }).log;
   let made = 0;
   const logger = Object.assign(Object.create(real) as FastifyBaseLogger, {
-    child: (bindings: pino.Bindings, options?: pino.ChildLoggerOptions) => {
+    child: (bindings: Parameters<FastifyBaseLogger['child']>[0], options?: Parameters<FastifyBaseLogger['child']>[1]) => {
       made++;
       return real.child(bindings, options);
     },
@@ -28,7 +29,9 @@ test('no child logger is made until the request logs; then one, with its binding
   const { logger, lines, children } = parentLogger();
   const log = lazyChildLogger(logger, { reqId: 'req-1' }, {});
   assert.equal(log.level, 'info', 'the level reads without making the child');
-  assert.equal(children(), 0);
+  log.debug('below the level');
+  log.trace('below the level');
+  assert.equal(children(), 0, 'a line below the level makes no child');
 
   log.error({ password: 'hunter2', code: 7 }, 'boom');
   log.info('second');

@@ -44,7 +44,7 @@ export async function startWeb(options: TestServerOptions & { token?: boolean } 
     await page.goto(options.token === false ? `${server.baseURL}/` : `${server.baseURL}/#token=${server.token}`);
   } catch (err) {
     // Leave nothing running, or the test file would never exit.
-    await browser?.close();
+    await browser?.close().catch(() => undefined);
     await server.close();
     throw err;
   }
