@@ -112,23 +112,21 @@ async function loadTests(figures: Figures): Promise<void> {
       log(`reference: the same two POSTs on the floor, ${plan.load.seconds} s`);
       const bare = await measureLogins(floor.url, 'unused', plan.load, floor.pid);
       figures.floorLogins = { ...bare, ratioToFloor: bare.loginsPerSec / floorFigure.reqPerSec };
+      /** The store floor's logins, with its writes on the event loop or on a worker thread. */
+      const storeFloorLogins = async (writerThread: boolean): Promise<NonNullable<Figures['storeLogins']>> => {
+        const storeFloor = await startStoreFloor(login, writerThread);
+        try {
+          const stored = await measureLogins(storeFloor.url, 'unused', plan.load, storeFloor.pid);
+          return { ...stored, ratioToFloor: stored.loginsPerSec / floorFigure.reqPerSec };
+        } finally {
+          await storeFloor.stop();
+        }
+      };
       log(`reference: Fastify and the store alone, the same two POSTs and writes, ${plan.load.seconds} s`);
-      const storeFloor = await startStoreFloor(login);
-      try {
-        const stored = await measureLogins(storeFloor.url, 'unused', plan.load, storeFloor.pid);
-        figures.storeLogins = { ...stored, ratioToFloor: stored.loginsPerSec / floorFigure.reqPerSec };
-      } finally {
-        await storeFloor.stop();
-      }
+      figures.storeLogins = await storeFloorLogins(false);
       if (args['writer-thread']) {
         log(`reference: the same, with the writes on a worker thread, ${plan.load.seconds} s`);
-        const threaded = await startStoreFloor(login, true);
-        try {
-          const stored = await measureLogins(threaded.url, 'unused', plan.load, threaded.pid);
-          figures.storeThreadLogins = { ...stored, ratioToFloor: stored.loginsPerSec / floorFigure.reqPerSec };
-        } finally {
-          await threaded.stop();
-        }
+        figures.storeThreadLogins = await storeFloorLogins(true);
       }
     }
   } finally {

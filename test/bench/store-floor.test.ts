@@ -12,8 +12,9 @@ import { startTestServer, tempDir } from '../support/server.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-/** The bytes of a real login, as the bench takes them from the server. */
-async function realLogin(): Promise<{ created: { text: string; id: string }; completed: string }> {
+/** The bytes of a real login, as the bench takes them from the server (made once, for both modes). */
+let realLogin: Promise<{ created: string; createdID: string; completed: string }> | undefined;
+async function makeRealLogin(): Promise<{ created: string; createdID: string; completed: string }> {
   const s = await startTestServer();
   try {
     const created = await s.api('POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
@@ -22,30 +23,31 @@ async function realLogin(): Promise<{ created: { text: string; id: string }; com
       fields: { username: 'floor-user', password: 'hunter2' },
     });
     assert.equal(completed.body.status, 'complete');
-    return { created: { text: created.text, id: created.body.loginSessionID as string }, completed: completed.text };
+    return { created: created.text, createdID: created.body.loginSessionID as string, completed: completed.text };
   } finally {
     await s.close();
   }
 }
 
-for (const mode of ['on the event loop', 'on a writer thread'] as const) {
-  test(`the store floor (writes ${mode}) answers a login with real bytes and writes its session and login rows`, { timeout: 60_000 }, async () => {
-    await checkStoreFloor(mode === 'on a writer thread' ? ['thread'] : []);
+for (const mode of [
+  { args: [], where: 'on the event loop' },
+  { args: ['thread'], where: 'on a worker thread' },
+]) {
+  test(`the store floor (writes ${mode.where}) answers a login with real bytes and writes its session and login rows`, { timeout: 60_000 }, async () => {
+    await checkStoreFloor(mode.args, mode.where);
   });
 }
 
-async function checkStoreFloor(extraArgs: string[]): Promise<void> {
-  const login = await realLogin();
-  const created = { text: login.created.text, body: { loginSessionID: login.created.id } };
-  const completed = { text: login.completed };
+async function checkStoreFloor(extraArgs: string[], expectedWhere: string): Promise<void> {
+  const { created, createdID, completed } = await (realLogin ??= makeRealLogin());
   const { dir, remove } = tempDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/store-floor.ts', dir, created.text, completed.text, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/store-floor.ts', dir, created, completed, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     while (!/listening on (\S+), writes (.+)\n/.test(out)) await once(child.stdout, 'data');
     const [, url, where] = /listening on (\S+), writes (.+)\n/.exec(out)! as unknown as [string, string, string];
-    assert.equal(where, extraArgs.includes('thread') ? 'on a worker thread' : 'on the event loop');
+    assert.equal(where, expectedWhere);
     const post = async (p: string, body: unknown): Promise<{ status: number; text: string }> => {
       const res = await fetch(url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, text: await res.text() };
@@ -54,11 +56,11 @@ async function checkStoreFloor(extraArgs: string[]): Promise<void> {
     const c = await post('/v1/bridges/demo/login-sessions', { flowID: 'password' });
     assert.equal(c.status, 200);
     const id = JSON.parse(c.text).loginSessionID as string;
-    assert.notEqual(id, created.body.loginSessionID, 'a session of its own');
-    assert.equal(c.text, created.text.replace(created.body.loginSessionID, id), 'the real answer, with its own ID');
+    assert.notEqual(id, createdID, 'a session of its own');
+    assert.equal(c.text, created.replace(createdID, id), 'the real answer, with its own ID');
     const done = await post(`/v1/bridges/demo/login-sessions/${id}/steps/demo.password`, { type: 'user_input', fields: { username: 'alice', password: 'x' } });
     assert.equal(done.status, 200);
-    assert.equal(done.text, completed.text);
+    assert.equal(done.text, completed);
     assert.equal((await post(`/v1/bridges/demo/login-sessions/${id}/steps/demo.password`, { type: 'user_input', fields: { username: 'bob' } })).status, 404);
 
     child.kill('SIGTERM');
