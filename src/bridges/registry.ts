@@ -3,23 +3,8 @@
  * The configured bridges by ID. `bridges/demo` is the embedded demo bridge; `bridges/bridgev2`
  * drives mautrix bridgev2 bridges over their provisioning API. Both implement `types.ts`.
  */
-import { ApiError, notFound } from '../http/errors.ts';
-import { BridgeUnavailableError, type Bridge } from './types.ts';
-
-/** 503 `bridge_unavailable` for a bridge that did not answer. */
-export function unreachable(bridgeID: string, err: unknown): ApiError {
-  return new ApiError('bridge_unavailable', `bridge "${bridgeID}" cannot be reached: ${err instanceof Error ? err.message : String(err)}`);
-}
-
-/** Run a call on a bridge, turning "it does not answer" into 503 `bridge_unavailable`. */
-export async function onBridge<T>(bridgeID: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof BridgeUnavailableError) throw unreachable(bridgeID, err);
-    throw err;
-  }
-}
+import { ApiError, notFound } from '../errors.ts';
+import type { Bridge } from './types.ts';
 
 export class BridgeRegistry {
   private readonly byID = new Map<string, Bridge>();

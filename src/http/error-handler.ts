@@ -4,7 +4,7 @@
  * mapped to their codes, anything else a 500 that says nothing internal.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, NO_RETRY_CODES, internalError, type ValidationIssue } from './errors.ts';
+import { ApiError, MESSAGES, NO_RETRY_CODES, internalError, invalidJSON, invalidRequest, type ValidationIssue } from '../errors.ts';
 
 interface AjvIssue {
   keyword: string;
@@ -65,23 +65,20 @@ export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   const e = err as Partial<FastifyError> & { validation?: AjvIssue[]; validationContext?: string };
   if (e.validation) {
-    const issues = issuesFromAjv(e.validation, e.validationContext ?? 'body');
-    return new ApiError('invalid_request', issues.map((i) => i.message).join('; ') || 'the request is invalid', { issues });
+    return invalidRequest(issuesFromAjv(e.validation, e.validationContext ?? 'body'));
   }
   switch (e.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError('payload_too_large', 'the request body is larger than 64 KiB');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError('unsupported_media_type', 'request bodies must be JSON (Content-Type: application/json)');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError('invalid_json', 'the request body is not valid JSON');
+      return invalidJSON();
   }
-  if (e instanceof SyntaxError) return new ApiError('invalid_json', 'the request body is not valid JSON');
+  if (e instanceof SyntaxError) return invalidJSON();
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    if (e.statusCode === 413) return new ApiError('payload_too_large', 'the request body is larger than 64 KiB');
-    if (e.statusCode === 415) return new ApiError('unsupported_media_type', 'request bodies must be JSON (Content-Type: application/json)');
-    return new ApiError('invalid_request', 'the request is malformed', { issues: [{ code: e.code ?? 'malformed', message: 'the request is malformed', path: [] }] });
+    // Fastify's FST_ERR_CTP_BODY_TOO_LARGE and FST_ERR_CTP_INVALID_MEDIA_TYPE carry these statuses.
+    if (e.statusCode === 413) return new ApiError('payload_too_large', MESSAGES.payload_too_large);
+    if (e.statusCode === 415) return new ApiError('unsupported_media_type', MESSAGES.unsupported_media_type);
+    const message = 'the request is malformed';
+    return invalidRequest([{ code: e.code ?? 'malformed', message, path: [] }], message);
   }
   return undefined;
 }

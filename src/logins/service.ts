@@ -4,9 +4,10 @@
  * bridge's list when it is read, at most once per `refreshMs`.
  */
 import type { Clock } from '../clock.ts';
-import { ApiError, notFound } from '../http/errors.ts';
-import { unreachable, type BridgeRegistry } from '../bridges/registry.ts';
-import { BridgeUnavailableError, UnknownLoginError, UnsupportedRemovalError, type Bridge, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
+import { ApiError, notFound } from '../errors.ts';
+import type { BridgeRegistry } from '../bridges/registry.ts';
+import { bridgeError } from '../bridges/errors.ts';
+import { BridgeUnavailableError, UnknownLoginError, type Bridge, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
 import type { LoginStore, StoredLogin } from '../store/logins.ts';
 import { accountIDOf, toAccount, toBridgeLogin, type AccountWire, type BridgeLoginWire } from './view.ts';
 
@@ -215,10 +216,8 @@ export class LoginService {
     try {
       await bridge.logout(loginID, scope);
     } catch (err) {
-      if (err instanceof BridgeUnavailableError) throw unreachable(bridgeID, err);
-      if (err instanceof UnsupportedRemovalError) throw new ApiError('unsupported_scope', err.message);
       // The bridge no longer knows it: removing our copy is what the user asked for.
-      if (!(err instanceof UnknownLoginError)) throw err;
+      if (!(err instanceof UnknownLoginError)) throw bridgeError(bridgeID, err) ?? err;
     }
     this.store.delete(bridgeID, loginID);
     return { affectedAccountIDs: [accountIDOf(bridgeID, loginID)] };

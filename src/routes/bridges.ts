@@ -2,7 +2,8 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { onBridge, type BridgeRegistry } from '../bridges/registry.ts';
+import type { BridgeRegistry } from '../bridges/registry.ts';
+import { onBridge } from '../bridges/errors.ts';
 import type { LoginService } from '../logins/service.ts';
 import { PathID, errorResponses } from '../schemas/common.ts';
 

@@ -2,7 +2,7 @@
  * The login-session state machine, pure: every function takes a session (and an event) and
  * returns the next session or a typed error, with no I/O and no clock of its own.
  */
-import { ApiError, type ValidationIssue } from '../http/errors.ts';
+import { ApiError, invalidRequest, type ValidationIssue } from '../errors.ts';
 import type { InteractiveStep, LoginError } from '../bridges/types.ts';
 import { isFinished, type CompleteStep, type Session, type SessionStatus } from './model.ts';
 
@@ -174,7 +174,7 @@ export function decideSubmit(s: Session, sub: Submission): SubmitDecision {
   if (current.type === 'display_and_wait') return { kind: 'wait' };
   const issues = validateFields(current, sub.fields ?? {});
   if (issues.length > 0) {
-    return { kind: 'error', error: new ApiError('invalid_request', issues.map((i) => i.message).join('; '), { issues }) };
+    return { kind: 'error', error: invalidRequest(issues) };
   }
   const input: Record<string, string> = {};
   for (const f of current.fields) {

@@ -6,9 +6,10 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.ts';
-import { ApiError, notFound } from '../http/errors.ts';
-import { unreachable, type BridgeRegistry } from '../bridges/registry.ts';
-import { BridgeUnavailableError, LoginLimitError, UnknownLoginError, type Bridge, type LoginProcess, type StepOutcome } from '../bridges/types.ts';
+import { ApiError, MESSAGES, notFound } from '../errors.ts';
+import type { BridgeRegistry } from '../bridges/registry.ts';
+import { bridgeError, unreachable } from '../bridges/errors.ts';
+import { BridgeUnavailableError, type Bridge, type LoginProcess, type StepOutcome } from '../bridges/types.ts';
 import type { LoginService } from '../logins/service.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import * as machine from './machine.ts';
@@ -135,7 +136,7 @@ export class SessionService {
   // ---- create ----------------------------------------------------------------------------
 
   async create(bridgeID: string, req: CreateRequest): Promise<string> {
-    if (this.closed) throw new ApiError('bridge_unavailable', 'the server is shutting down');
+    if (this.closed) throw new ApiError('bridge_unavailable', MESSAGES.shutting_down);
     const bridge = this.opts.bridges.getEnabled(bridgeID);
     const reconnect = this.opts.logins.resolveReconnect(bridgeID, req.loginID, req.accountID);
     const d = bridge.descriptor;
@@ -156,10 +157,9 @@ export class SessionService {
     try {
       started = await bridge.startLogin({ flowID, ...(reconnect !== undefined ? { loginID: reconnect } : {}), signal: this.stopping.signal });
     } catch (err) {
-      if (err instanceof BridgeUnavailableError) throw unreachable(bridgeID, err);
-      if (err instanceof LoginLimitError) throw new ApiError('login_limit_reached', err.message);
-      if (err instanceof UnknownLoginError) throw new ApiError('unknown_login', err.message);
-      if (this.stopping.signal.aborted) throw new ApiError('bridge_unavailable', 'the server is shutting down');
+      const known = bridgeError(bridgeID, err);
+      if (known) throw known;
+      if (this.stopping.signal.aborted) throw new ApiError('bridge_unavailable', MESSAGES.shutting_down);
       // Any other failure to start is a failed login, not an HTTP error (api.md §5).
       this.opts.onError?.(err, `starting a login on bridge "${bridgeID}"`);
       started = { process: FAILED_PROCESS, first: { kind: 'failed', error: bridgeFailure(err) } };
@@ -187,6 +187,7 @@ export class SessionService {
       flows = await bridge.flows();
     } catch (err) {
       if (!(err instanceof BridgeUnavailableError)) this.opts.onError?.(err, `listing the flows of bridge "${bridge.descriptor.id}"`);
+      // Any failure to list the flows means the bridge cannot take a login now.
       throw unreachable(bridge.descriptor.id, err);
     }
     if (flowID === undefined) {

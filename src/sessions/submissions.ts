@@ -5,7 +5,7 @@
  * `Idempotency-Key`, and a `display_and_wait` submit long-polls instead of running anything.
  */
 import type { Clock } from '../clock.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, MESSAGES } from '../errors.ts';
 import type { StepOutcome } from '../bridges/types.ts';
 import * as machine from './machine.ts';
 import type { LiveSession } from './live.ts';
@@ -112,7 +112,7 @@ function execute(host: SubmissionHost, live: LiveSession, stepID: string, input:
       } catch (err) {
         // The server is stopping and ended the call: the submission's fate is the bridge's to
         // tell. The session stays as stored, for the next start to resume or interrupt.
-        if (host.closing()) throw new ApiError('bridge_unavailable', 'the server is shutting down; read the session again once it is back');
+        if (host.closing()) throw new ApiError('bridge_unavailable', `${MESSAGES.shutting_down}; read the session again once it is back`);
         outcome = { kind: 'failed', error: bridgeFailure(err) };
       }
       secrets = secretValues(answered, input);

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ERROR_STATUS, NO_RETRY_CODES } from '../../src/http/errors.ts';
+import { ERROR_STATUS, NO_RETRY_CODES } from '../../src/errors.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let s: TestServer;

@@ -3,7 +3,7 @@
  * server's own OpenAPI document, that the hardening tests walk.
  */
 import assert from 'node:assert/strict';
-import { ERROR_STATUS } from '../../src/http/errors.ts';
+import { ERROR_STATUS } from '../../src/errors.ts';
 
 export interface Route {
   method: string;
