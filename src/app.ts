@@ -231,7 +231,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // No answer leaves before the writes made so far are committed: what a client is told survives
   // a crash. An answer whose writes could not be committed is replaced by an error.
   server.addHook('onSend', (_request, _reply, payload, done) =>
-    commits.whenDurable((committed) => (committed ? done(null, payload) : done(unsaved()))),
+    sessions.whenSaved((saved) => (saved ? done(null, payload) : done(unsaved()))),
   );
 
   const isAllowedHost = makeHostCheck(config.allowedHosts);
@@ -303,7 +303,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   infoRoutes(server, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
   bridgeRoutes(server, bridges, logins);
   sessionRoutes(server, sessions);
-  eventRoutes(server, sessions, clock, commits);
+  eventRoutes(server, sessions, clock);
   if (demo) await server.register(demoPages, { demo });
   let openapi: string | undefined;
   server.get('/v1/openapi.json', { schema: { hide: true } }, async (_request, reply) => {

@@ -8,14 +8,13 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock, TimerHandle } from '../clock.ts';
-import type { GroupCommit } from '../store/group-commit.ts';
+import { principalOf } from '../principal.ts';
 import { PathID, errorResponses } from '../schemas/common.ts';
-import { isFinished } from './model.ts';
 import type { SessionService } from './service.ts';
 
 export const KEEP_ALIVE_MS = 15_000;
 
-export function eventRoutes(app: FastifyInstance, sessions: SessionService, clock: Clock, commits: GroupCommit): void {
+export function eventRoutes(app: FastifyInstance, sessions: SessionService, clock: Clock): void {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/v1/bridges/:bridgeID/login-sessions/:loginSessionID/events',
     {
@@ -29,7 +28,7 @@ export function eventRoutes(app: FastifyInstance, sessions: SessionService, cloc
       },
     },
     async (request, reply) => {
-      const live = sessions.watchable(request.params.bridgeID, request.params.loginSessionID);
+      const feed = sessions.feed(principalOf(request), request.params.bridgeID, request.params.loginSessionID);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -61,14 +60,14 @@ export function eventRoutes(app: FastifyInstance, sessions: SessionService, cloc
         res.write(`event: session\ndata: ${json}\n\n`);
         if (last) close();
       };
-      // The state is taken now, and written once it is durable; a state that could not be
+      // The state is taken now, and written once it is saved; a state that could not be
       // saved is not sent, and the stream ends (a client that reconnects reads it again).
       const send = (): void => {
-        const json = live.json;
-        const last = isFinished(live.session) || live.ended;
-        commits.whenDurable((committed) => (committed ? write(json, last) : close()));
+        const json = feed.json;
+        const last = feed.finished || feed.ended;
+        sessions.whenSaved((saved) => (saved ? write(json, last) : close()));
       };
-      stop = live.watch(send);
+      stop = feed.watch(send);
       res.once('close', close);
       send();
       if (!res.writableEnded) keepAlive = clock.setTimeout(ping, KEEP_ALIVE_MS);

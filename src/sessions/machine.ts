@@ -103,7 +103,7 @@ export const INTERRUPTED_ERROR: LoginError = {
   message: 'The server restarted while this login was in progress and it could not be resumed; start a new one.',
 };
 
-export const UNSAVED_ERROR: LoginError = {
+export const WRITE_LOST_ERROR: LoginError = {
   code: 'session_interrupted',
   message: 'The server could not save this login\'s progress (a storage error), so it was ended; start a new one.',
 };
@@ -112,12 +112,12 @@ export const UNSAVED_ERROR: LoginError = {
  * The session's last changes could not be saved: it ends failed, whatever it showed. Even a
  * complete one: the login it reported was not saved either.
  */
-export function unsaved(s: Session, now: number): Session {
-  if (s.status === 'failed' && s.error?.message === UNSAVED_ERROR.message) return s;
+export function writeLost(s: Session, now: number): Session {
+  if (s.status === 'failed' && s.error?.message === WRITE_LOST_ERROR.message) return s;
   return next(s, now, {
     status: 'failed',
     step: undefined,
-    error: UNSAVED_ERROR,
+    error: WRITE_LOST_ERROR,
     finishedAt: s.finishedAt ?? now,
     ...(s.status === 'complete' ? { loginID: undefined } : {}),
   });

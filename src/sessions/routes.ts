@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CancelResponse, CreateSessionBody, SubmitStepBody } from '../schemas/login-session.ts';
 import { PathID, errorResponses } from '../schemas/common.ts';
+import { principalOf } from '../principal.ts';
 import type { SessionService } from './service.ts';
 
 const SessionParams = Type.Object({ bridgeID: PathID, loginSessionID: PathID });
@@ -47,7 +48,7 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService): v
         if (request.body === undefined) request.body = {};
       },
     },
-    async (request, reply) => sendJSON(reply, await sessions.create(request.params.bridgeID, request.body)),
+    async (request, reply) => sendJSON(reply, await sessions.create(principalOf(request), request.params.bridgeID, request.body)),
   );
 
   r.get(
@@ -62,7 +63,7 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService): v
         response: { 200: Type.Ref('LoginSession'), ...errorResponses(400, 401, 404) },
       },
     },
-    async (request, reply) => sendJSON(reply, sessions.get(request.params.bridgeID, request.params.loginSessionID)),
+    async (request, reply) => sendJSON(reply, sessions.readJSON(principalOf(request), request.params.bridgeID, request.params.loginSessionID)),
   );
 
   r.delete(
@@ -76,7 +77,7 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService): v
         response: { 200: CancelResponse, ...errorResponses(400, 401, 404, 410) },
       },
     },
-    async (request) => sessions.cancel(request.params.bridgeID, request.params.loginSessionID),
+    async (request) => sessions.cancel(principalOf(request), request.params.bridgeID, request.params.loginSessionID),
   );
 
   r.post(
@@ -105,7 +106,7 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService): v
       const onClose = abort && ((): void => abort.abort());
       if (onClose) reply.raw.once('close', onClose);
       try {
-        const json = await sessions.submit(bridgeID, loginSessionID, {
+        const json = await sessions.submit(principalOf(request), bridgeID, loginSessionID, {
           stepID,
           type: request.body.type,
           ...(request.body.fields !== undefined ? { fields: request.body.fields } : {}),

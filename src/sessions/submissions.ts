@@ -9,6 +9,7 @@ import { ApiError, MESSAGES } from '../errors.ts';
 import type { StepOutcome } from '../bridges/types.ts';
 import * as machine from './machine.ts';
 import type { LiveSession } from './live.ts';
+import type { SessionRecorder } from './recorder.ts';
 import { nextChange } from './long-poll.ts';
 import { scrubOutcome, secretValues } from './scrub.ts';
 import { bridgeFailure } from './failures.ts';
@@ -24,19 +25,14 @@ export interface SubmitRequest {
   signal?: AbortSignal;
 }
 
-/** What running submissions needs of the session service. */
-export interface SubmissionHost {
+/** What running submissions need: the clock, the recorder of outcomes, and the server's stop. */
+export interface SubmissionDeps {
   readonly clock: Clock;
   /** Longest a `display_and_wait` submit waits for a change, unless the request asks less. */
   readonly longPollMs: number;
-  /** Whether the server is stopping. */
-  closing(): boolean;
-  /** The live session (404 when unknown or forgotten). */
-  find(bridgeID: string, id: string): LiveSession;
-  /** Record what the bridge answered to `stepID`; `secrets` are kept out of what is stored. */
-  apply(live: LiveSession, outcome: StepOutcome, stepID: string, secrets: readonly string[]): void;
-  /** Store an answer given to an `Idempotency-Key`. */
-  saveReply(sessionID: string, key: string, json: string): void;
+  /** Aborted when the server stops. */
+  readonly stopping: AbortSignal;
+  readonly recorder: SessionRecorder;
 }
 
 /** Keys are kept per session; past this many the oldest are forgotten. */
@@ -49,13 +45,14 @@ function sameInput(a: Readonly<Record<string, string>>, b: Readonly<Record<strin
 }
 
 /** Submit to a session's step; resolves with the session's JSON once the submission is decided. */
-export async function submit(host: SubmissionHost, bridgeID: string, id: string, req: SubmitRequest): Promise<string> {
-  const live = host.find(bridgeID, id);
+export async function submit(deps: SubmissionDeps, live: LiveSession, req: SubmitRequest): Promise<string> {
   const key = req.idempotencyKey;
   if (key !== undefined) {
-    const known = live.replies.get(key);
+    const known = live.reply(key);
     if (known !== undefined) return known;
   }
+  // A write: a session whose time is up expires now, if its deadline has not fired yet.
+  deps.recorder.expireIfDue(live);
   const decision = machine.decideSubmit(live.session, req);
   switch (decision.kind) {
     case 'replay':
@@ -63,7 +60,7 @@ export async function submit(host: SubmissionHost, bridgeID: string, id: string,
     case 'error':
       throw decision.error;
     case 'wait':
-      return nextChange(live, host.clock, req.waitMs ?? host.longPollMs, req.signal);
+      return nextChange(live, deps.clock, req.waitMs ?? deps.longPollMs, req.signal);
     case 'run': {
       const running = live.running;
       let reply: Promise<string>;
@@ -73,32 +70,31 @@ export async function submit(host: SubmissionHost, bridgeID: string, id: string,
       } else if (running) {
         // Another submission: one at a time. It waits for the running one, then is decided
         // on the session that one leaves (a step asked again takes it; a finished one does not).
-        const again = (): Promise<string> => submit(host, bridgeID, id, req);
+        const again = (): Promise<string> => submit(deps, live, req);
         return running.reply.then(again, again);
       } else {
-        reply = execute(host, live, req.stepID, decision.input);
+        reply = execute(deps, live, req.stepID, decision.input);
       }
-      if (key !== undefined) remember(host, live, key, reply);
+      if (key !== undefined) remember(deps, live, key, reply);
       return reply;
     }
   }
 }
 
 /** Keep the answer to `key` (the promise until it settles, then its JSON, stored). */
-function remember(host: SubmissionHost, live: LiveSession, key: string, reply: Promise<string>): void {
-  if (live.replies.size >= MAX_KEYS_PER_SESSION) live.replies.delete(live.replies.keys().next().value!);
-  live.replies.set(key, reply);
+function remember(deps: SubmissionDeps, live: LiveSession, key: string, reply: Promise<string>): void {
+  live.keepReply(key, reply, MAX_KEYS_PER_SESSION);
   void reply.then(
     (json) => {
-      live.replies.set(key, json);
-      host.saveReply(live.session.id, key, json);
+      live.keepReply(key, json);
+      deps.recorder.saveReply(live.session.id, key, json);
     },
-    () => live.replies.delete(key),
+    () => live.dropReply(key),
   );
 }
 
 /** Run one submission on the bridge; it is the session's running one until it settles. */
-function execute(host: SubmissionHost, live: LiveSession, stepID: string, input: Record<string, string>): Promise<string> {
+function execute(deps: SubmissionDeps, live: LiveSession, stepID: string, input: Record<string, string>): Promise<string> {
   const process = live.process;
   const answered = live.session.step;
   const run = async (): Promise<string> => {
@@ -112,18 +108,14 @@ function execute(host: SubmissionHost, live: LiveSession, stepID: string, input:
       } catch (err) {
         // The server is stopping and ended the call: the submission's fate is the bridge's to
         // tell. The session stays as stored, for the next start to resume or interrupt.
-        if (host.closing()) throw new ApiError('bridge_unavailable', `${MESSAGES.shutting_down}; read the session again once it is back`);
+        if (deps.stopping.aborted) throw new ApiError('bridge_unavailable', `${MESSAGES.shutting_down}; read the session again once it is back`);
         outcome = { kind: 'failed', error: bridgeFailure(err) };
       }
       secrets = secretValues(answered, input);
       outcome = scrubOutcome(outcome, secrets);
     }
-    host.apply(live, outcome, stepID, secrets);
+    deps.recorder.apply(live, outcome, stepID, secrets);
     return live.json;
   };
-  const reply = run().finally(() => {
-    if (live.running?.reply === reply) live.running = undefined;
-  });
-  live.running = { stepID, input, reply };
-  return reply;
+  return live.run(stepID, input, run());
 }

@@ -5,6 +5,7 @@
 import type { Db } from './db.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { Session, SessionStatus, SessionStep } from '../sessions/model.ts';
+import type { SessionStorage, StoredSession, StoredSessions } from './storage.ts';
 import type { LoginError } from '../bridges/types.ts';
 
 interface Row {
@@ -40,12 +41,10 @@ function fromRow(r: Row): Session {
   };
 }
 
-export interface StoredSession {
-  session: Session;
-  bridgeState?: unknown;
-}
+export type { StoredSession } from './storage.ts';
 
-export class SessionStore {
+/** The SQLite implementation of {@link SessionStorage}. */
+export class SessionStore implements SessionStorage {
   private readonly insertStmt;
   private readonly updateStmt;
   private readonly loadStmt;
@@ -111,6 +110,16 @@ export class SessionStore {
   inTransaction<T>(fn: () => T): T {
     this.commits?.join();
     return this.transaction(fn);
+  }
+
+  async load(cutoff: number): Promise<StoredSessions> {
+    this.deleteFinishedBefore(cutoff);
+    return { replies: this.loadReplies(), sessions: this.loadAll() };
+  }
+
+  whenSaved(callback: (saved: boolean) => void): void {
+    if (this.commits) this.commits.whenDurable(callback);
+    else callback(true);
   }
 
   /** Every stored session, with the bridge state kept for resuming it. */

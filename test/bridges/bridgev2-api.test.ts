@@ -10,6 +10,7 @@ import { RespError, startFakeBridgev2, type FakeBridgev2, type FakeBridgev2Optio
 import { raw } from '../support/bridgev2-http.ts';
 import { waitUntil } from '../support/bridgev2-setup.ts';
 import { startTestServer, tempDir, type TestServer } from '../support/server.ts';
+import { OWNER } from '../../src/principal.ts';
 
 interface Setup {
   clock: ManualClock;
@@ -198,7 +199,7 @@ test('cancel during a long-poll: the poll answers cancelled and the bridge cance
   const processID = onlyProcess(fake);
   await fake.waitForPoll(processID);
   const poll = api('POST', `${sessions}/${created.loginSessionID}/steps/fi.mau.fake.qr`, { type: 'display_and_wait' });
-  const live = server.app.sessions.watchable('dummy', created.loginSessionID);
+  const live = server.app.sessions.feed(OWNER, 'dummy', created.loginSessionID);
   await waitUntil(() => live.watcherCount > 0, 'the long-poll to wait');
   const cancel = await api('DELETE', `${sessions}/${created.loginSessionID}`);
   assert.deepEqual(cancel.body, { bridgeID: 'dummy', loginSessionID: created.loginSessionID, status: 'cancelled' });
@@ -459,7 +460,7 @@ test('a different code sent while one is running waits its turn and answers the 
   // Meanwhile the same code again, then another code (through the service itself, so that both
   // are known to arrive while the first runs).
   const submit = (code: string): Promise<string> =>
-    server.app.sessions.submit('dummy', created.loginSessionID, { stepID: 'fi.mau.fake.code', type: 'user_input', fields: { code } });
+    server.app.sessions.submit(OWNER, 'dummy', created.loginSessionID, { stepID: 'fi.mau.fake.code', type: 'user_input', fields: { code } });
   const duplicate = submit('wait');
   const second = submit('123456');
   // The first code is refused: the bridge asks again under the same step ID.

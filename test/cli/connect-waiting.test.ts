@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TestServer } from '../support/server.ts';
 import { eventually, jsonLines, runCli, useServerForCli } from './cli-process.ts';
+import { OWNER } from '../../src/principal.ts';
 
 let s: TestServer;
 useServerForCli((server) => (s = server));
@@ -16,7 +17,7 @@ async function scan(url: string, username: string): Promise<void> {
 }
 
 /** Resolves once the command watches the session (its event stream is open). */
-const watching = (id: string) => eventually(() => s.app.sessions.watchable('demo', id).watcherCount >= 1, 'the command to watch the session');
+const watching = (id: string) => eventually(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 1, 'the command to watch the session');
 
 test('--json: a QR login completed by POSTing the scan URL from the QR code', { timeout: 60_000 }, async () => {
   const cli = runCli(['connect', 'demo', '--json', '--flow', 'qr'], { server: s });

@@ -1,0 +1,69 @@
+/**
+ * Start-up only: load the stored sessions. Finished ones stay readable for their retention;
+ * unfinished ones are resumed where the bridge can, else failed `session_interrupted`.
+ */
+import type { Clock } from '../clock.ts';
+import type { BridgeRegistry } from '../bridges/registry.ts';
+import type { LoginProcess } from '../bridges/types.ts';
+import type { SessionStorage } from '../store/storage.ts';
+import * as machine from './machine.ts';
+import { LiveSession } from './live.ts';
+import { isFinished } from './model.ts';
+import type { SessionRecorder } from './recorder.ts';
+import type { SessionTable } from './table.ts';
+
+export interface RestoreDeps {
+  clock: Clock;
+  store: SessionStorage;
+  bridges: BridgeRegistry;
+  table: SessionTable;
+  recorder: SessionRecorder;
+  retentionMs: number;
+  onError: (err: unknown, context: string) => void;
+}
+
+/** Load and resume the stored sessions; returns how many were resumed and how many interrupted. */
+export async function restoreSessions(deps: RestoreDeps): Promise<{ resumed: number; interrupted: number }> {
+  const { table, recorder } = deps;
+  const now = deps.clock.now();
+  const { sessions: stored, replies } = await deps.store.load(now - deps.retentionMs);
+  let resumed = 0;
+  let interrupted = 0;
+  // Finished sessions first, in the order their retention ends (so that each deadline is
+  // added at the end of its queue), then the unfinished ones in the order they were created.
+  const finished = stored.filter((s) => isFinished(s.session)).sort((a, b) => a.session.finishedAt! - b.session.finishedAt!);
+  for (const { session, bridgeState } of [...finished, ...stored.filter((s) => !isFinished(s.session))]) {
+    const live = new LiveSession(session);
+    const kept = replies.get(session.id);
+    if (kept) live.resetReplies(kept);
+    if (isFinished(session)) {
+      table.add(live);
+      continue;
+    }
+    table.addActive(live);
+    if (now >= session.expiresAt) {
+      recorder.record(live, machine.expiredIfDue(session, now));
+      continue;
+    }
+    const bridge = deps.bridges.find(session.bridgeID);
+    const step = session.step;
+    let process: LoginProcess | undefined;
+    if (bridge?.resumeLogin && bridgeState !== undefined && step && step.type !== 'complete') {
+      try {
+        process = await bridge.resumeLogin(bridgeState, step);
+      } catch (err) {
+        deps.onError(err, 'resuming a login session');
+      }
+    }
+    if (!process || !bridge) {
+      interrupted++;
+      recorder.record(live, machine.failed(session, machine.INTERRUPTED_ERROR, now));
+      continue;
+    }
+    resumed++;
+    live.attach(process);
+    table.scheduleExpiry(live);
+    if (step?.type === 'display_and_wait') recorder.waitInBackground(live, bridge);
+  }
+  return { resumed, interrupted };
+}
