@@ -9,34 +9,13 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type * as YAML from 'yaml';
 import { DATABASE_FILE_NAME, defaultDataDir } from './paths.ts';
+import type { Provider } from '../bridges/types.ts';
+import type { Bridgev2BridgeConfig } from '../bridges/bridgev2/config.ts';
 
 /** `yaml`'s parser, loaded only when a config file is read (most starts have none). */
 function parseYAML(text: string): unknown {
   const yaml = createRequire(import.meta.url)('yaml') as typeof YAML;
   return yaml.parse(text);
-}
-
-export type Provider = 'cloud' | 'self-hosted' | 'local' | 'platform-sdk';
-
-/** One `bridges:` entry of the config file, validated, with `${ENV_VAR}` secrets resolved. */
-export interface ExternalBridgeConfig {
-  /** `bridgeID` in the API. */
-  id: string;
-  type: string;
-  displayName: string;
-  provider: Provider;
-  network?: string;
-  /** Most logins this bridge allows; undefined means unlimited. */
-  maxLogins?: number;
-  enabled: boolean;
-  provisioning: {
-    /** Base URL of the provisioning API, e.g. `http://127.0.0.1:29318/_matrix/provision`. */
-    url: string;
-    /** The bridge's `provisioning.shared_secret`. Secret: never logged, never in an error. */
-    sharedSecret: string;
-    /** The Matrix user the logins belong to (`user_id` on every call). */
-    userID: string;
-  };
 }
 
 export interface Config {
@@ -52,7 +31,7 @@ export interface Config {
   corsOrigins: string[];
   sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number };
   demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number };
-  bridges: ExternalBridgeConfig[];
+  bridges: Bridgev2BridgeConfig[];
 }
 
 /** Options given on the command line (they win over the file). */
@@ -145,7 +124,7 @@ function parsePort(value: string | number, source: string): number {
   return n;
 }
 
-function readBridge(r: Reader, raw: unknown, i: number, seen: Set<string>): ExternalBridgeConfig {
+function readBridge(r: Reader, raw: unknown, i: number, seen: Set<string>): Bridgev2BridgeConfig {
   const at = `bridges[${i}]`;
   if (!isObj(raw)) r.fail(at, 'must be a mapping');
   r.known(raw, at, ['id', 'type', 'displayName', 'provider', 'network', 'maxLogins', 'enabled', 'provisioning']);
@@ -172,7 +151,7 @@ function readBridge(r: Reader, raw: unknown, i: number, seen: Set<string>): Exte
   if (parsed.username !== '' || parsed.password !== '') r.fail(`${pat}.url`, 'must not hold a user name or password (the bridge is authenticated by sharedSecret)');
   const sharedSecret = r.string(prov, 'sharedSecret', pat, { required: true })!;
   const userID = r.string(prov, 'userID', pat, { required: true, pattern: /^@[^:\s]+:\S+$/ })!;
-  const bridge: ExternalBridgeConfig = {
+  const bridge: Bridgev2BridgeConfig = {
     id,
     type: r.string(raw, 'type', at, { required: true })!,
     displayName: r.string(raw, 'displayName', at) ?? id,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../src/clock.ts';
 import { createBridgev2Bridges } from '../../src/bridges/external.ts';
-import type { ExternalBridgeConfig } from '../../src/config/config.ts';
+import type { Bridgev2BridgeConfig } from '../../src/bridges/bridgev2/config.ts';
 import { RespError, startFakeBridgev2, type FakeBridgev2, type FakeBridgev2Options } from '../support/fake-bridgev2.ts';
 import { raw } from '../support/bridgev2-http.ts';
 import { waitUntil } from '../support/bridgev2-setup.ts';
@@ -17,17 +17,17 @@ interface Setup {
   fake: FakeBridgev2;
   server: TestServer;
   api: TestServer['api'];
-  entry: ExternalBridgeConfig;
+  entry: Bridgev2BridgeConfig;
 }
 
 async function setup(
   t: { after: (fn: () => Promise<void>) => void },
-  options: FakeBridgev2Options & { entry?: Partial<ExternalBridgeConfig>; dataDir?: string } = {},
+  options: FakeBridgev2Options & { entry?: Partial<Bridgev2BridgeConfig>; dataDir?: string } = {},
 ): Promise<Setup> {
   const { entry: overrides, dataDir, ...fakeOptions } = options;
   const clock = new ManualClock(Date.now());
   const fake = await startFakeBridgev2({ clock, ...fakeOptions });
-  const entry: ExternalBridgeConfig = {
+  const entry: Bridgev2BridgeConfig = {
     id: 'dummy',
     type: 'dummy',
     displayName: 'Dummy',
