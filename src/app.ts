@@ -14,6 +14,7 @@ import { TokenStore } from './store/tokens.ts';
 import { LoginStore } from './store/logins.ts';
 import { SessionStore } from './store/sessions.ts';
 import { GroupCommit } from './store/group-commit.ts';
+import { DemoCookieStore } from './store/demo-cookies.ts';
 import { BridgeRegistry } from './bridges/registry.ts';
 import { DemoBridge } from './bridges/demo/bridge.ts';
 import type { Bridge } from './bridges/types.ts';
@@ -185,7 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const sessionStore = new SessionStore(db, commits);
   const bridgeList: Bridge[] = [];
   const demo = config.demo.enabled
-    ? new DemoBridge({ clock, logins: loginStore, db, baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes })
+    ? new DemoBridge({ clock, logins: loginStore, cookieStore: new DemoCookieStore(db), baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes })
     : undefined;
   if (demo) bridgeList.push(demo);
   // The connectors' own lines (a refused start, a transport error, a failed cancel): ids, statuses

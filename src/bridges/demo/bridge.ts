@@ -7,7 +7,7 @@ import type { Clock } from '../../clock.ts';
 import type { LoginStore } from '../../store/logins.ts';
 import type { Bridge, BridgeDescriptor, LoginFlow, LoginProcess, ProvisioningCapabilities, StartLoginOptions, StepOutcome } from '../types.ts';
 import { UnknownLoginError } from '../types.ts';
-import type { Db } from '../../store/db.ts';
+import type { DemoCookieStore } from '../../store/demo-cookies.ts';
 import { PasswordProcess, passwordStep } from './password.ts';
 import { CodeProcess, QrProcess } from './display.ts';
 import { CookieProcess, DemoCookies, cookiesStep } from './cookies.ts';
@@ -18,7 +18,8 @@ export const DEMO_BRIDGE_ID = 'demo';
 export interface DemoBridgeOptions {
   clock: Clock;
   logins: LoginStore;
-  db: Db;
+  /** Where issued sign-in cookies are kept. */
+  cookieStore: DemoCookieStore;
   /** The server's own base URL (known once it listens), for the QR and sign-in URLs. */
   baseURL: () => string;
   /** How often a QR code is replaced, and how many are shown before the login times out. */
@@ -65,7 +66,7 @@ export class DemoBridge implements Bridge {
   readonly cookies: DemoCookies;
 
   constructor(private readonly opts: DemoBridgeOptions) {
-    this.cookies = new DemoCookies(opts.db, opts.clock);
+    this.cookies = new DemoCookies(opts.cookieStore, opts.clock);
   }
 
   async health() {

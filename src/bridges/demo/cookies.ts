@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
-import type { Db } from '../../store/db.ts';
+import type { DemoCookieStore } from '../../store/demo-cookies.ts';
 import type { CookiesStep, LoginProcess, StepInput, StepOutcome } from '../types.ts';
 import { demoLogin } from './identity.ts';
 
@@ -13,33 +13,28 @@ export const DEMO_COOKIE = 'demo_session';
 
 const hash = (value: string): string => createHash('sha256').update(value).digest('hex');
 
+/** How long an issued value works. */
+const COOKIE_LIFETIME_MS = 3_600_000;
+
 /** Cookie values issued by the sign-in page (hashed at rest, one use each, 1 hour). */
 export class DemoCookies {
-  private readonly insert;
-  private readonly take;
-  private readonly purge;
-
   constructor(
-    db: Db,
+    private readonly store: DemoCookieStore,
     private readonly clock: Clock,
-  ) {
-    this.insert = db.prepare('INSERT INTO demo_cookies (value_hash, username, created_at) VALUES (?, ?, ?)');
-    this.take = db.prepare<[string, number], { username: string }>('DELETE FROM demo_cookies WHERE value_hash = ? AND created_at >= ? RETURNING username');
-    this.purge = db.prepare('DELETE FROM demo_cookies WHERE created_at < ?');
-  }
+  ) {}
 
   /** Issue a new cookie value for `username`. */
   issue(username: string): string {
     const now = this.clock.now();
     const value = randomBytes(24).toString('base64url');
-    this.purge.run(now - 3_600_000);
-    this.insert.run(hash(value), username, now);
+    this.store.purgeBefore(now - COOKIE_LIFETIME_MS);
+    this.store.add(hash(value), username, now);
     return value;
   }
 
   /** The username a value was issued for (using it up), or undefined. */
   redeem(value: string): string | undefined {
-    return this.take.get(hash(value), this.clock.now() - 3_600_000)?.username;
+    return this.store.take(hash(value), this.clock.now() - COOKIE_LIFETIME_MS);
   }
 }
 

@@ -1,0 +1,32 @@
+/**
+ * The demo bridge's issued sign-in cookies (`api.md` §7): only their hashes, with the user
+ * each was issued for; each is taken (deleted) when used.
+ */
+import type { Db } from './db.ts';
+
+export class DemoCookieStore {
+  private readonly insertStmt;
+  private readonly takeStmt;
+  private readonly purgeStmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare('INSERT INTO demo_cookies (value_hash, username, created_at) VALUES (?, ?, ?)');
+    this.takeStmt = db.prepare<[string, number], { username: string }>('DELETE FROM demo_cookies WHERE value_hash = ? AND created_at >= ? RETURNING username');
+    this.purgeStmt = db.prepare('DELETE FROM demo_cookies WHERE created_at < ?');
+  }
+
+  /** Keep a value's hash, issued at `now` for `username`. */
+  add(valueHash: string, username: string, now: number): void {
+    this.insertStmt.run(valueHash, username, now);
+  }
+
+  /** The username a hash was issued for, at or after `since`, deleting it; undefined when none. */
+  take(valueHash: string, since: number): string | undefined {
+    return this.takeStmt.get(valueHash, since)?.username;
+  }
+
+  /** Delete values issued before `cutoff`. */
+  purgeBefore(cutoff: number): void {
+    this.purgeStmt.run(cutoff);
+  }
+}
