@@ -23,8 +23,9 @@ import { SessionService } from './sessions/service.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { eventRoutes } from './sessions/events.ts';
 import { demoPages } from './bridges/demo/pages.ts';
-import { bridgeRoutes } from './routes/bridges.ts';
-import { infoRoutes } from './routes/info.ts';
+import { bridgeRoutes } from './bridges/routes.ts';
+import { loginRoutes } from './logins/routes.ts';
+import { infoRoutes } from './info/routes.ts';
 import { Authenticator, needsToken, type AuthLimits } from './http/auth.ts';
 import { makeHostCheck, targetAuthority } from './http/host-check.ts';
 import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.ts';
@@ -303,6 +304,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   infoRoutes(server, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
   bridgeRoutes(server, bridges, logins);
+  loginRoutes(server, logins);
   sessionRoutes(server, sessions);
   eventRoutes(server, sessions, clock);
   if (demo) await server.register(demoPages, { demo });

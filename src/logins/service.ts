@@ -4,6 +4,7 @@
  * bridge's list when it is read, at most once per `refreshMs`.
  */
 import type { Clock } from '../clock.ts';
+import type { Principal } from '../principal.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
 import { bridgeError } from '../bridges/errors.ts';
@@ -85,12 +86,12 @@ export class LoginService {
     return this.store.list(bridge.descriptor.id);
   }
 
-  async listWire(bridgeID: string): Promise<BridgeLoginWire[]> {
+  async listWire(_principal: Principal, bridgeID: string): Promise<BridgeLoginWire[]> {
     const bridge = this.bridges.get(bridgeID);
     return (await this.logins(bridge)).map((l) => toBridgeLogin(l, bridge.descriptor));
   }
 
-  async getWire(bridgeID: string, loginID: string): Promise<BridgeLoginWire> {
+  async getWire(_principal: Principal, bridgeID: string, loginID: string): Promise<BridgeLoginWire> {
     const bridge = this.bridges.get(bridgeID);
     await this.logins(bridge);
     const login = this.store.get(bridgeID, loginID);
@@ -98,7 +99,7 @@ export class LoginService {
     return toBridgeLogin(login, bridge.descriptor);
   }
 
-  async accounts(): Promise<AccountWire[]> {
+  async accounts(_principal: Principal): Promise<AccountWire[]> {
     const out: AccountWire[] = [];
     for (const bridge of this.bridges.all()) {
       for (const l of await this.logins(bridge)) out.push(toAccount(l, bridge.descriptor));
@@ -106,7 +107,7 @@ export class LoginService {
     return out;
   }
 
-  async account(accountID: string): Promise<AccountWire> {
+  async account(_principal: Principal, accountID: string): Promise<AccountWire> {
     for (const bridge of this.bridges.all()) {
       const prefix = `${bridge.descriptor.id}_`;
       if (!accountID.startsWith(prefix)) continue;
@@ -120,7 +121,7 @@ export class LoginService {
   }
 
   /** The `Bridge` object of the API, with its accounts and status. */
-  async bridgeView(bridge: Bridge): Promise<BridgeView> {
+  async bridgeView(_principal: Principal, bridge: Bridge): Promise<BridgeView> {
     const d = bridge.descriptor;
     let reachable = true;
     let statusText: string | undefined;
@@ -168,7 +169,7 @@ export class LoginService {
    * Resolve the login a reconnect names by `loginID` and/or `accountID` (400 when unknown on
    * this bridge or when the two disagree).
    */
-  resolveReconnect(bridgeID: string, loginID?: string, accountID?: string): string | undefined {
+  resolveReconnect(_principal: Principal, bridgeID: string, loginID?: string, accountID?: string): string | undefined {
     let fromAccount: string | undefined;
     if (accountID !== undefined) {
       const prefix = `${bridgeID}_`;
@@ -187,7 +188,7 @@ export class LoginService {
     return fromAccount;
   }
 
-  count(bridgeID: string): number {
+  count(_principal: Principal, bridgeID: string): number {
     return this.store.count(bridgeID);
   }
 
@@ -204,7 +205,7 @@ export class LoginService {
   }
 
   /** Log a login out on its bridge and delete it with its accounts. */
-  async remove(bridgeID: string, loginID: string, scope: RemoveScope): Promise<{ affectedAccountIDs: string[] }> {
+  async remove(_principal: Principal, bridgeID: string, loginID: string, scope: RemoveScope): Promise<{ affectedAccountIDs: string[] }> {
     const bridge = this.bridges.get(bridgeID);
     const login = this.store.get(bridgeID, loginID);
     if (!login) throw notFound(`login "${loginID}" on bridge "${bridgeID}"`);

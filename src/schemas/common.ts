@@ -53,11 +53,13 @@ export const Account = Type.Object(
   { $id: 'Account' },
 );
 
+export const RemoveScope = Type.Union([Type.Literal('current-device'), Type.Literal('all-devices')]);
+
 export const BridgeLogin = Type.Object(
   {
     bridgeID: Type.String(),
     loginID: Type.String(),
-    removeScopes: Type.Array(Type.Union([Type.Literal('current-device'), Type.Literal('all-devices')])),
+    removeScopes: Type.Array(RemoveScope),
     status: Type.Union(['connected', 'connecting', 'needs_login', 'logged_out', 'unknown'].map((s) => Type.Literal(s))),
     accountIDs: Type.Optional(Type.Array(Type.String())),
     statusText: Type.Optional(Type.String()),

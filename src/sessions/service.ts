@@ -130,12 +130,12 @@ export class SessionService {
 
   // ---- create ----------------------------------------------------------------------------
 
-  async create(_principal: Principal, bridgeID: string, req: CreateRequest): Promise<string> {
+  async create(principal: Principal, bridgeID: string, req: CreateRequest): Promise<string> {
     if (this.stopping.signal.aborted) throw new ApiError('bridge_unavailable', MESSAGES.shutting_down);
     const bridge = this.opts.bridges.getEnabled(bridgeID);
-    const reconnect = this.opts.logins.resolveReconnect(bridgeID, req.loginID, req.accountID);
+    const reconnect = this.opts.logins.resolveReconnect(principal, bridgeID, req.loginID, req.accountID);
     const d = bridge.descriptor;
-    if (reconnect === undefined && d.maxLogins !== undefined && this.opts.logins.count(bridgeID) >= d.maxLogins) {
+    if (reconnect === undefined && d.maxLogins !== undefined && this.opts.logins.count(principal, bridgeID) >= d.maxLogins) {
       throw new ApiError('login_limit_reached', `bridge "${bridgeID}" already has its maximum of ${d.maxLogins} login${d.maxLogins === 1 ? '' : 's'}`);
     }
     const flowID = await this.pickFlow(bridge, req.flowID);
