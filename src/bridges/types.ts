@@ -12,92 +12,30 @@
  * maps its own protocol to them once, here at the edge.
  */
 
+import type { Static } from 'typebox';
+import type * as Common from '../schemas/common.ts';
+import type * as Steps from '../schemas/login-session.ts';
+
 /** A login flow as the API lists it; the first flow of a bridge is its default. */
-export interface LoginFlow {
-  id: string;
-  name?: string;
-  description?: string;
-}
+export type LoginFlow = Static<typeof Common.LoginFlow>;
 
 /** `User` of the contract: the remote identity behind a login. */
-export interface User {
-  id: string;
-  cannotMessage?: boolean;
-  email?: string;
-  fullName?: string;
-  imgURL?: string;
-  isSelf?: boolean;
-  phoneNumber?: string;
-  username?: string;
-}
+export type User = Static<typeof Common.User>;
 
-export type Provider = 'cloud' | 'self-hosted' | 'local' | 'platform-sdk';
-export type LoginStatus = 'connected' | 'connecting' | 'needs_login' | 'logged_out' | 'unknown';
-export type RemoveScope = 'current-device' | 'all-devices';
+export type Provider = Static<typeof Common.Provider>;
+export type LoginStatus = Static<typeof Common.LoginStatus>;
+export type RemoveScope = Static<typeof Common.RemoveScope>;
 
-export interface LoginInputField {
-  id: string;
-  label?: string;
-  type?: string;
-  placeholder?: string;
-  initialValue?: string;
-  optional?: boolean;
-  /** [extension] regex the value must match; the server checks it before the bridge sees it. */
-  pattern?: string;
-  /** [extension] allowed values for `select`. */
-  options?: string[];
-  /** [extension] help text. */
-  description?: string;
-}
-
-export interface CookieField {
-  id: string;
-  name?: string;
-  type?: 'cookie' | 'header' | 'local_storage';
-  domain?: string;
-  optional?: boolean;
-  pattern?: string;
-  /** [extension] for `header` fields: only headers of requests whose URL matches this regex. */
-  requestURLRegex?: string;
-}
-
-export interface Attachment {
-  [key: string]: unknown;
-}
-
-export type Display =
-  | { type: 'qr'; data: string; imageURL?: string; expiresAt?: string }
-  | { type: 'emoji'; imageURL: string; data?: string }
-  | { type: 'code'; data: string; expiresAt?: string }
-  | { type: 'nothing' };
-
-export interface UserInputStep {
-  type: 'user_input';
-  stepID: string;
-  fields: LoginInputField[];
-  instructions?: string;
-  attachments?: Attachment[];
-}
-
-export interface CookiesStep {
-  type: 'cookies';
-  stepID: string;
-  url: string;
-  fields: CookieField[];
-  instructions?: string;
-  userAgent?: string;
-  expectedFinalURLRegex?: string;
-  extractJS?: string;
-  /** [extension] load `url` and run `extractJS` in an invisible webview (bridgev2 `hidden`). */
-  hidden?: boolean;
-}
-
-export interface DisplayAndWaitStep {
-  type: 'display_and_wait';
-  stepID: string;
-  display: Display;
-  instructions?: string;
-}
+/** A `user_input` field; `pattern`, `options` and `description` are extensions. */
+export type LoginInputField = Static<typeof Steps.LoginInputField>;
+/** A `cookies` field; `requestURLRegex` is an extension (headers of matching requests only). */
+export type CookieField = Static<typeof Steps.CookieField>;
+export type Display = Static<typeof Steps.Display>;
+export type Attachment = NonNullable<UserInputStep['attachments']>[number];
+export type UserInputStep = Static<typeof Steps.UserInputStep>;
+/** A `cookies` step; `hidden` (an extension) loads the page in an invisible webview. */
+export type CookiesStep = Static<typeof Steps.CookiesStep>;
+export type DisplayAndWaitStep = Static<typeof Steps.DisplayAndWaitStep>;
 
 /** A step that waits for the user: what a bridge shows next. */
 export type InteractiveStep = UserInputStep | CookiesStep | DisplayAndWaitStep;
@@ -113,11 +51,7 @@ export interface CompletedLogin {
 }
 
 /** A failure of a login (not an HTTP error): becomes the session's `error`. */
-export interface LoginError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+export type LoginError = Static<typeof Steps.LoginError>;
 
 /** Everything a login process can turn into after a start, a submit or a wait. */
 export type StepOutcome =
@@ -185,19 +119,7 @@ export interface BridgeLoginState {
 }
 
 /** Provisioning capabilities, as the bridge reports them (snake_case keys on the wire). */
-export interface ProvisioningCapabilities {
-  group_creation: Record<string, unknown>;
-  resolve_identifier: {
-    any_phone: boolean;
-    contact_list: boolean;
-    create_dm: boolean;
-    lookup_email: boolean;
-    lookup_phone: boolean;
-    lookup_username: boolean;
-    search: boolean;
-  };
-  image_pack_import?: boolean;
-}
+export type ProvisioningCapabilities = Static<typeof Common.ProvisioningCapabilities>;
 
 /** Thrown by a connector when the bridge cannot be reached (→ 503 `bridge_unavailable`). */
 export class BridgeUnavailableError extends Error {

@@ -3,12 +3,14 @@
  * bridge that reports its own logins (external bridges) the store is brought in step with the
  * bridge's list when it is read, at most once per `refreshMs`.
  */
+import type { Static } from 'typebox';
 import type { Clock } from '../clock.ts';
+import type { BridgeStatus } from '../schemas/common.ts';
 import type { Principal } from '../principal.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
 import { bridgeError } from '../bridges/errors.ts';
-import { BridgeUnavailableError, UnknownLoginError, type Bridge, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
+import { BridgeUnavailableError, UnknownLoginError, type Bridge, type Provider, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
 import type { LoginStore, StoredLogin } from '../store/logins.ts';
 import { accountIDOf, toAccount, toBridgeLogin, type AccountWire, type BridgeLoginWire } from './view.ts';
 
@@ -17,8 +19,8 @@ export interface BridgeView {
   accounts: AccountWire[];
   activeAccountCount: number;
   displayName: string;
-  provider: string;
-  status: 'available' | 'connected' | 'limit_reached' | 'temporarily_unavailable' | 'disabled';
+  provider: Provider;
+  status: Static<typeof BridgeStatus>;
   supportsMultipleAccounts: boolean;
   type: string;
   network?: string;

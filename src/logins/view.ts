@@ -3,18 +3,12 @@
  * Logins and the accounts derived from them (`api.md` §3): `accountID` is
  * `<bridgeID>_<loginID>`, one account per login, its status following the login's.
  */
+import type { Static } from 'typebox';
 import type { BridgeDescriptor, LoginStatus, Provider, RemoveScope, User } from '../bridges/types.ts';
+import type { AccountStatus as AccountStatusSchema } from '../schemas/common.ts';
 import type { StoredLogin } from '../store/logins.ts';
 
-export type AccountStatus =
-  | 'connected'
-  | 'connecting'
-  | 'backfilling'
-  | 'connection_required'
-  | 'reconnect_required'
-  | 'attention_required'
-  | 'disconnected'
-  | 'disabled';
+export type AccountStatus = Static<typeof AccountStatusSchema>;
 
 export interface AccountWire {
   accountID: string;

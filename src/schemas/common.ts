@@ -1,7 +1,8 @@
 /**
  * @module schemas/common
  * TypeBox schemas of the wire objects shared by several routes. One schema validates requests,
- * serializes responses and feeds the OpenAPI document.
+ * serializes responses and feeds the OpenAPI document; the TypeScript types of these objects
+ * are derived from them (`Static<>`), never written again by hand.
  */
 import { Type } from 'typebox';
 
@@ -33,11 +34,22 @@ export const Provider = Type.Union(
   { $id: 'Provider' },
 );
 
-export const AccountStatus = Type.Union(
-  ['connected', 'connecting', 'backfilling', 'connection_required', 'reconnect_required', 'attention_required', 'disconnected', 'disabled'].map(
-    (s) => Type.Literal(s),
-  ),
-);
+const L = Type.Literal;
+
+export const AccountStatus = Type.Union([
+  L('connected'),
+  L('connecting'),
+  L('backfilling'),
+  L('connection_required'),
+  L('reconnect_required'),
+  L('attention_required'),
+  L('disconnected'),
+  L('disabled'),
+]);
+
+export const LoginStatus = Type.Union([L('connected'), L('connecting'), L('needs_login'), L('logged_out'), L('unknown')]);
+
+export const BridgeStatus = Type.Union([L('available'), L('connected'), L('limit_reached'), L('temporarily_unavailable'), L('disabled')]);
 
 export const Account = Type.Object(
   {
@@ -60,7 +72,7 @@ export const BridgeLogin = Type.Object(
     bridgeID: Type.String(),
     loginID: Type.String(),
     removeScopes: Type.Array(RemoveScope),
-    status: Type.Union(['connected', 'connecting', 'needs_login', 'logged_out', 'unknown'].map((s) => Type.Literal(s))),
+    status: LoginStatus,
     accountIDs: Type.Optional(Type.Array(Type.String())),
     statusText: Type.Optional(Type.String()),
     user: Type.Optional(Type.Ref('User')),
@@ -75,7 +87,7 @@ export const Bridge = Type.Object(
     activeAccountCount: Type.Integer(),
     displayName: Type.String(),
     provider: Type.Ref('Provider'),
-    status: Type.Union(['available', 'connected', 'limit_reached', 'temporarily_unavailable', 'disabled'].map((s) => Type.Literal(s))),
+    status: BridgeStatus,
     supportsMultipleAccounts: Type.Boolean(),
     type: Type.String(),
     network: Type.Optional(Type.String()),

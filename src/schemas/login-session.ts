@@ -7,6 +7,8 @@ import { Type } from 'typebox';
 
 const str = Type.String();
 const opt = Type.Optional;
+/** Any JSON object (the same schema as before), typed as a record rather than `object`. */
+const anyObject = () => Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true }));
 
 export const LoginInputField = Type.Object({
   id: str,
@@ -37,27 +39,45 @@ export const Display = Type.Union([
   Type.Object({ type: Type.Literal('nothing') }),
 ]);
 
+export const UserInputStep = Type.Object({
+  type: Type.Literal('user_input'),
+  stepID: str,
+  fields: Type.Array(LoginInputField),
+  instructions: opt(str),
+  attachments: opt(Type.Array(anyObject())),
+});
+
+export const CookiesStep = Type.Object({
+  type: Type.Literal('cookies'),
+  stepID: str,
+  url: str,
+  fields: Type.Array(CookieField),
+  instructions: opt(str),
+  userAgent: opt(str),
+  expectedFinalURLRegex: opt(str),
+  extractJS: opt(str),
+  hidden: opt(Type.Boolean()),
+});
+
+export const DisplayAndWaitStep = Type.Object({ type: Type.Literal('display_and_wait'), stepID: str, display: Display, instructions: opt(str) });
+
+/** A failure of a login (not an HTTP error): the session's `error`. */
+export const LoginError = Type.Object({ code: str, message: str, details: opt(anyObject()) });
+
+export const SessionStatus = Type.Union([
+  Type.Literal('waiting_for_input'),
+  Type.Literal('waiting_for_cookies'),
+  Type.Literal('waiting_for_display'),
+  Type.Literal('complete'),
+  Type.Literal('cancelled'),
+  Type.Literal('failed'),
+]);
+
 export const LoginStep = Type.Union(
   [
-    Type.Object({
-      type: Type.Literal('user_input'),
-      stepID: str,
-      fields: Type.Array(LoginInputField),
-      instructions: opt(str),
-      attachments: opt(Type.Array(Type.Object({}, { additionalProperties: true }))),
-    }),
-    Type.Object({
-      type: Type.Literal('cookies'),
-      stepID: str,
-      url: str,
-      fields: Type.Array(CookieField),
-      instructions: opt(str),
-      userAgent: opt(str),
-      expectedFinalURLRegex: opt(str),
-      extractJS: opt(str),
-      hidden: opt(Type.Boolean()),
-    }),
-    Type.Object({ type: Type.Literal('display_and_wait'), stepID: str, display: Display, instructions: opt(str) }),
+    UserInputStep,
+    CookiesStep,
+    DisplayAndWaitStep,
     Type.Object({
       type: Type.Literal('complete'),
       stepID: opt(str),
@@ -73,13 +93,11 @@ export const LoginSession = Type.Object(
   {
     bridgeID: str,
     loginSessionID: str,
-    status: Type.Union(
-      ['waiting_for_input', 'waiting_for_cookies', 'waiting_for_display', 'complete', 'cancelled', 'failed'].map((s) => Type.Literal(s)),
-    ),
+    status: SessionStatus,
     account: opt(Type.Ref('Account')),
     accountID: opt(str),
     currentStep: opt(Type.Ref('LoginStep')),
-    error: opt(Type.Object({ code: str, message: str, details: opt(Type.Object({}, { additionalProperties: true })) })),
+    error: opt(LoginError),
     login: opt(Type.Ref('BridgeLogin')),
     loginID: opt(str),
     createdAt: Type.String({ format: 'date-time' }),

@@ -4,9 +4,11 @@
  * next record from an event, `service.ts` does the I/O around it, `routes.ts` speaks HTTP.
  */
 import type { InteractiveStep, LoginError } from '../bridges/types.ts';
+import type { Static } from 'typebox';
 import type { AccountWire, BridgeLoginWire } from '../logins/view.ts';
+import type { SessionStatus as SessionStatusSchema } from '../schemas/login-session.ts';
 
-export type SessionStatus = 'waiting_for_input' | 'waiting_for_cookies' | 'waiting_for_display' | 'complete' | 'cancelled' | 'failed';
+export type SessionStatus = Static<typeof SessionStatusSchema>;
 
 /** The `complete` step, carrying the account and login it produced. */
 export interface CompleteStep {
