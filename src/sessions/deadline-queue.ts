@@ -1,8 +1,8 @@
 /**
  * Many deadlines on one timer. Every session has a deadline (its expiry while it runs, the end
- * of its retention once it is finished); a clock timer each cost ~420 bytes of heap, which for
- * thousands of waiting sessions was a fifth of their memory. Here a deadline is a list node of
- * a few fields, and the clock holds one timer, for the earliest.
+ * of its retention once it is finished); a clock timer each was a large share of an idle
+ * session's memory (docs/benchmarks.md). Here a deadline is a list node of a few fields, and
+ * the clock holds one timer, for the earliest.
  *
  * Deadlines nearly always arrive in order (a fixed TTL or retention added to a clock that only
  * moves forward), so the list is kept sorted by walking back from its end: O(1) in practice.

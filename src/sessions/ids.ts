@@ -3,7 +3,7 @@ import { randomFillSync } from 'node:crypto';
 
 /**
  * 128 random bits, base64url. Drawn from the system's CSPRNG 256 IDs at a time, as
- * `crypto.randomUUID` does: one call per ID was a measurable share of a login.
+ * `crypto.randomUUID` does: one call per ID cost a share of a login (docs/benchmarks.md).
  */
 export const randomID = ((): (() => string) => {
   const pool = Buffer.alloc(16 * 256);

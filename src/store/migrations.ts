@@ -56,8 +56,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_finished ON sessions (finished_at) WHERE finished_at IS NOT NULL;
   `,
   // 3: sessions are keyed by an increasing row number, not by their random ID. A random key put
-  // every new session on a random page of the ID index, and each commit wrote that page: a
-  // third of SQLite's work per login. IDs are 128 random bits, unique without an index; the
+  // every new session on a random page of the ID index, and each commit wrote that page
+  // (docs/benchmarks.md, "migration 3"). IDs are 128 random bits, unique without an index; the
   // store finds a session's row by the number it was given. Replies follow their session's row.
   `
   CREATE TABLE sessions_v3 (

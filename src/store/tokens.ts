@@ -26,7 +26,7 @@ const RECHECK_MS = 1;
 /** Most valid tokens remembered between reads of the active set. */
 const MAX_VERIFIED = 64;
 
-// crypto.hash (Node 20.12+) skips making a Hash object: a measurable share of a request.
+// crypto.hash (Node 20.12+) skips making a Hash object, a share of every request (docs/benchmarks.md).
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 
 function hashToken(token: string): Buffer {
