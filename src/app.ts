@@ -38,6 +38,7 @@ import { Account, Bridge as BridgeSchema, BridgeLogin, ErrorBody, LoginFlow, Pro
 import { LoginSession, LoginStep } from './schemas/login-session.ts';
 import { APP_VERSION } from './version.ts';
 import { webRoutes } from './web/plugin.ts';
+import { mcpRoutes } from './mcp/http.ts';
 
 /** What the app needs from outside; everything has a production default but the config. */
 export interface AppDeps {
@@ -266,7 +267,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       reply.header('vary', 'Origin');
       if (request.method === 'OPTIONS') {
         reply.header('access-control-allow-methods', 'GET, POST, DELETE');
-        reply.header('access-control-allow-headers', 'Authorization, Content-Type, Idempotency-Key, X-Stainless-Timeout');
+        reply.header('access-control-allow-headers', 'Authorization, Content-Type, Idempotency-Key, X-Stainless-Timeout, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID');
         reply.header('access-control-max-age', '600');
         reply.code(204).send();
         return;
@@ -314,6 +315,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return reply.type('application/json; charset=utf-8').send(openapi);
   });
   await server.register(webRoutes);
+  await server.register(mcpRoutes, { baseURL });
 
   server.addHook('onListen', async () => {
     const address = server.server.address();

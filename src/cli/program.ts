@@ -8,6 +8,7 @@ import { APP_VERSION } from '../version.ts';
 import { registerClientCommands } from './client/index.ts';
 import { serveCommand } from './serve.ts';
 import { tokenCommand } from './token.ts';
+import { mcpCommand } from '../mcp/stdio.ts';
 
 export interface ProgramIO {
   stdout: NodeJS.WritableStream;
@@ -24,6 +25,7 @@ export function buildProgram(io: ProgramIO): Command {
     .showHelpAfterError();
   program.addCommand(serveCommand(io));
   program.addCommand(tokenCommand(io));
+  program.addCommand(mcpCommand(io));
   // Client commands (connect, bridges, logins, accounts, remove) are registered here.
   registerClientCommands(program);
   return program;

@@ -15,16 +15,19 @@ export interface AuthLimits {
 /** Routes under `/v1/` that answer without a token (`api.md` §1). */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/openapi.json']);
 
+/** Path prefixes under which every route needs a token: the API, and `/v0/` (the MCP endpoint). */
+const PROTECTED_PREFIXES = ['/v1/', '/v0/'];
+
 /**
  * Whether a request needs a token. Decided by the pattern of the route the router matched
  * (once per route, when it is added), never by the raw URL, which can spell the same route in other
  * ways the router accepts (`/%761/accounts`, an absolute-form `http://localhost/v1/accounts`).
- * A request that matches no route needs one when its path is under `/v1/`, so that the API's
- * unknown paths answer 401 like its known ones.
+ * A request that matches no route needs one when its path is under `/v1/` or `/v0/`, so that
+ * unknown paths there answer 401 like known ones.
  */
 export function needsToken(route: string | undefined, url: string): boolean {
-  if (route !== undefined) return route.startsWith('/v1/') && !PUBLIC_ROUTES.has(route);
-  return url.startsWith('/v1/');
+  const path = route ?? url;
+  return PROTECTED_PREFIXES.some((prefix) => path.startsWith(prefix)) && (route === undefined || !PUBLIC_ROUTES.has(route));
 }
 
 const DEFAULT_LIMITS: AuthLimits = { maxFailures: 20, windowMs: 60_000 };

@@ -32,9 +32,9 @@ export function infoRoutes(app: FastifyInstance, server: () => { baseURL: string
       const s = server();
       return {
         app: { bundle_id: 'org.bridge-login.server', name: 'bridge-login', version: APP_VERSION },
-        endpoints: { spec: `${s.baseURL}/v1/openapi.json` },
+        endpoints: { spec: `${s.baseURL}/v1/openapi.json`, mcp: `${s.baseURL}/v0/mcp` },
         platform,
-        server: { base_url: s.baseURL, hostname: s.hostname, port: s.port, remote_access: false, mcp_enabled: false, status: 'running' },
+        server: { base_url: s.baseURL, hostname: s.hostname, port: s.port, remote_access: false, mcp_enabled: true, status: 'running' },
       };
     },
   );
