@@ -16,10 +16,12 @@ let s: TestServer;
 let routes: Route[];
 let protectedRoutes: Route[];
 const ids: Record<string, string> = { bridgeID: 'demo', stepID: 'demo.password' };
+/** The MCP endpoint: JSON-RPC, so not in the OpenAPI document, and protected all the same. */
+const MCP_ROUTES: Route[] = ['GET', 'POST', 'DELETE'].map((method) => ({ method, path: '/v0/mcp', params: [], isPublic: false }));
 
 before(async () => {
   s = await startTestServer({ authLimits: { maxFailures: 1e9, windowMs: 60_000 } });
-  routes = routesOf((await s.api('GET', '/v1/openapi.json')).body);
+  routes = [...routesOf((await s.api('GET', '/v1/openapi.json')).body), ...MCP_ROUTES];
   protectedRoutes = routes.filter((r) => !r.isPublic);
   const c = await s.api('POST', '/v1/bridges/demo/login-sessions', {});
   const done = await s.api('POST', `/v1/bridges/demo/login-sessions/${c.body.loginSessionID}/steps/demo.password`, { type: 'user_input', fields: { username: 'auth', password: 'pw' } });
@@ -42,9 +44,9 @@ function requestFor(route: Route, headers: Record<string, string>, url = fillPat
   return opts;
 }
 
-test('the OpenAPI document lists every API route, and marks only /v1/info public', () => {
+test('the OpenAPI document lists every API route, and marks only /v1/info public; /v0/mcp is walked too', () => {
   const paths = new Set(routes.map((r) => `${r.method} ${r.path}`));
-  for (const must of ['GET /v1/accounts', 'POST /v1/bridges/:bridgeID/login-sessions', 'GET /v1/bridges/:bridgeID/login-sessions/:loginSessionID/events', 'POST /v1/bridges/:bridgeID/logins/:loginID/remove']) {
+  for (const must of ['POST /v0/mcp', 'GET /v1/accounts', 'POST /v1/bridges/:bridgeID/login-sessions', 'GET /v1/bridges/:bridgeID/login-sessions/:loginSessionID/events', 'POST /v1/bridges/:bridgeID/logins/:loginID/remove']) {
     assert.ok(paths.has(must), must);
   }
   assert.deepEqual(routes.filter((r) => r.isPublic).map((r) => r.path).sort(), ['/v1/info', '/v1/openapi.json']);
@@ -52,9 +54,10 @@ test('the OpenAPI document lists every API route, and marks only /v1/info public
 });
 
 test('the router holds no API route that the walks below miss: each one is in the OpenAPI document', () => {
-  const held = routerRoutes(s.app.server.printRoutes({ commonPrefix: false })).filter((r) => r.path.startsWith('/v1/') && r.method !== 'HEAD');
+  const held = routerRoutes(s.app.server.printRoutes({ commonPrefix: false })).filter((r) => /^\/v[01]\//.test(r.path) && r.method !== 'HEAD');
   const documented = new Set(routes.map((r) => `${r.method} ${r.path}`));
   assert.ok(held.length >= protectedRoutes.length, `the router's tree was read (${held.length} routes)`);
+  assert.ok(held.some((r) => r.path === '/v0/mcp' && r.method === 'POST'), 'the MCP endpoint is among them');
   for (const r of held) assert.ok(documented.has(`${r.method} ${r.path}`), `${r.method} ${r.path} is routed but not documented, so no test checks its token`);
 });
 
