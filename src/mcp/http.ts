@@ -3,15 +3,10 @@
  * (host check, CORS, Bearer auth) runs before this route like before any `/v1` route. Each MCP
  * session (`Mcp-Session-Id`) has its own server, bound to the token that opened it: its tools
  * call the API in process with that same `Authorization` header, and a request with another
- * token does not find the session. Sessions are kept in memory, so that a tool call can ask the
- * person (elicitation) and a subscription can report changes.
+ * token does not find the session. The MCP SDK is loaded on the first request, not at start.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { injectPort } from './inject-port.ts';
-import { createMcpServer, type BridgeLoginMcp } from './server.ts';
+import type { FastifyPluginAsync } from 'fastify';
+import type { McpSessions } from './http-sessions.ts';
 
 /** The path of the endpoint, as `/v1/info` lists it. */
 export const MCP_PATH = '/v0/mcp';
@@ -23,42 +18,11 @@ export interface McpRoutesOptions {
   maxSessions?: number;
 }
 
-interface Entry {
-  transport: StreamableHTTPServerTransport;
-  mcp: BridgeLoginMcp;
-  /** Digest of the `Authorization` header that opened the session. */
-  owner: string;
-}
-
-const digest = (header: string | undefined): string => createHash('sha256').update(header ?? '').digest('hex');
-
-/** A JSON-RPC error answer, as the MCP transport itself words its refusals. */
-function rpcError(reply: FastifyReply, status: number, message: string): FastifyReply {
-  return reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
-}
-
 /** Registers `GET|POST|DELETE /v0/mcp`. */
 export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, options) => {
-  const maxSessions = options.maxSessions ?? 256;
-  const sessions = new Map<string, Entry>();
-
-  const open = async (authorization: string | undefined): Promise<Entry> => {
-    const mcp = createMcpServer(injectPort(app, authorization, options.baseURL));
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, entry);
-        if (sessions.size > maxSessions) void sessions.values().next().value?.mcp.close();
-      },
-    });
-    const entry: Entry = { transport, mcp, owner: digest(authorization) };
-    transport.onclose = () => {
-      if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
-      void mcp.close();
-    };
-    await mcp.server.connect(transport);
-    return entry;
-  };
+  let sessions: Promise<McpSessions> | undefined;
+  const load = (): Promise<McpSessions> =>
+    (sessions ??= import('./http-sessions.ts').then(({ McpSessions }) => new McpSessions(app, options.baseURL, options.maxSessions ?? 256)));
 
   app.route({
     method: ['GET', 'POST', 'DELETE'],
@@ -67,30 +31,21 @@ export const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, optio
     schema: { hide: true },
     handler: async (request, reply) => {
       const id = request.headers['mcp-session-id'];
-      let entry: Entry | undefined;
-      if (typeof id === 'string') {
-        entry = sessions.get(id);
-        if (!entry || entry.owner !== digest(request.headers.authorization)) return rpcError(reply, 404, 'Session not found');
-        // Most recently used last: the first in the map is the one closed when there are too many.
-        sessions.delete(id);
-        sessions.set(id, entry);
-      } else if (request.method === 'POST' && isInitializeRequest(request.body)) {
-        entry = await open(request.headers.authorization);
-      } else {
-        return rpcError(reply, 400, 'Bad Request: no valid Mcp-Session-Id; start with an initialize request');
+      const host = await load();
+      const found = await host.find(typeof id === 'string' ? id : undefined, request.headers.authorization, request.method, request.body);
+      if ('status' in found) {
+        return reply.code(found.status).type('application/json').send({ jsonrpc: '2.0', error: { code: -32000, message: found.message }, id: null });
       }
       // The transport writes the answer itself; the headers the app set so far (X-Request-ID, CORS) go with it.
       reply.hijack();
       for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
       if (reply.getHeader('access-control-allow-origin') !== undefined) reply.raw.setHeader('access-control-expose-headers', 'Mcp-Session-Id');
-      await entry.transport.handleRequest(request.raw, reply.raw, request.body);
+      await host.handle(found.transport, request.raw, reply.raw, request.body);
     },
   });
 
   // Before the server waits for its connections: open event streams would hold it up.
   app.addHook('preClose', async () => {
-    const all = [...sessions.values()];
-    sessions.clear();
-    await Promise.all(all.map((e) => e.mcp.close()));
+    if (sessions) await (await sessions).close();
   });
 };

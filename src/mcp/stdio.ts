@@ -8,11 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { defaultDataDir, TOKEN_FILE_NAME } from '../config/paths.ts';
 import { resolveConnection } from '../cli/client/connection.ts';
-import { fetchPort } from './fetch-port.ts';
-import { createMcpServer } from './server.ts';
 
 export interface McpCommandIO {
   stdin?: NodeJS.ReadableStream;
@@ -48,15 +45,8 @@ export function mcpCommand(io: McpCommandIO): Command {
       if (connection.tokenSource === 'none') {
         io.stderr.write('bridge-login mcp: no access token (set BEEPER_ACCESS_TOKEN; create one with: bridge-login token create); the tools will be refused\n');
       }
-      const mcp = createMcpServer(fetchPort({ baseURL: connection.baseURL, ...(connection.token ? { token: connection.token } : {}) }));
-      const transport = new StdioServerTransport(
-        (io.stdin ?? process.stdin) as ConstructorParameters<typeof StdioServerTransport>[0],
-        io.stdout as ConstructorParameters<typeof StdioServerTransport>[1],
-      );
-      const closed = new Promise<void>((resolve) => (transport.onclose = resolve));
-      await mcp.server.connect(transport);
-      // The assistant closes standard input when it is done with the server.
-      (io.stdin ?? process.stdin).once('end', () => void mcp.close());
-      await closed;
+      // The SDK is loaded only when this command runs: other commands start without it.
+      const { serveStdio } = await import('./stdio-serve.ts');
+      await serveStdio({ baseURL: connection.baseURL, ...(connection.token ? { token: connection.token } : {}) }, io.stdin ?? process.stdin, io.stdout);
     });
 }
