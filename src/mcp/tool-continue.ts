@@ -133,5 +133,10 @@ async function waitOnDisplay(port: ApiPort, first: LoginSession, stepID: string,
   }
   if (stepKey(session) === startKey) return sessionResult(session, `Still waiting after ${waited} s.`);
   const refreshed = session.currentStep?.type === 'display_and_wait' && first.currentStep?.type === 'display_and_wait';
-  return sessionResult(session, refreshed ? 'The code was refreshed: show the person this new one (the previous one no longer works).' : 'The session moved on.');
+  const lead = refreshed
+    ? 'The code was refreshed: show the person this new one (the previous one no longer works).'
+    : isFinished(session)
+      ? 'The wait is over: the session has ended.'
+      : 'The session moved on to its next step.';
+  return sessionResult(session, lead);
 }

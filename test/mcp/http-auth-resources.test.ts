@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, ReadResourceResultSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { callTool, connectHttp, sessionOf } from './mcp-client.ts';
 
 let s: TestServer;
@@ -108,4 +109,16 @@ test('a subscription reports each change of the session, from its event stream',
   const read = ReadResourceResultSchema.parse(await client.readResource({ uri })).contents[0]!;
   assert.equal(JSON.parse('text' in read ? read.text : '').status, 'complete');
   await client.unsubscribeResource({ uri });
+});
+
+test('a client that ends its MCP session (DELETE) cannot use it again', async () => {
+  const client = await connectHttp(s.baseURL, s.token);
+  const transport = client.transport as StreamableHTTPClientTransport;
+  const sessionID = transport.sessionId;
+  assert.ok(sessionID);
+  await transport.terminateSession();
+  await client.close();
+  const res = await post({ authorization: `Bearer ${s.token}`, 'mcp-session-id': sessionID, 'mcp-protocol-version': '2025-06-18' }, { jsonrpc: '2.0', id: 3, method: 'tools/list' });
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
 });
