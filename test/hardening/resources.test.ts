@@ -21,7 +21,7 @@ const SHORT = { headersMs: 500, requestMs: 1000, keepAliveMs: 300, checkInterval
 test('the production defaults bound every wait on a client', async () => {
   const app = await buildApp({ config: testConfig(), logger: false });
   try {
-    const http = app.server.server;
+    const http = app.fastify.server;
     assert.equal(http.requestTimeout, DEFAULT_HTTP_TIMEOUTS.requestMs);
     assert.equal(http.headersTimeout, DEFAULT_HTTP_TIMEOUTS.headersMs);
     assert.equal(http.keepAliveTimeout, DEFAULT_HTTP_TIMEOUTS.keepAliveMs);
@@ -37,12 +37,12 @@ test('idle connections, dripped headers and unfinished bodies are closed after b
   const clock = new ManualClock(Date.now());
   const app = await buildApp({ config: testConfig(), clock, logger: false, httpTimeouts: SHORT });
   const token = app.tokens.create('t', clock.now()).token;
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
+  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   const port = Number(new URL(app.baseURL()).port);
   try {
     const auth = `Authorization: Bearer ${token}\r\n`;
     // A long-poll on a display step, quiet for longer than every timeout above.
-    const qr = await app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', headers: { authorization: `Bearer ${token}` }, payload: { flowID: 'qr' } });
+    const qr = await app.fastify.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', headers: { authorization: `Bearer ${token}` }, payload: { flowID: 'qr' } });
     const id = qr.json().loginSessionID as string;
     const longPoll = fetch(`${app.baseURL()}/v1/bridges/demo/login-sessions/${id}/steps/demo.qr`, {
       method: 'POST',
@@ -97,7 +97,7 @@ test('idle connections, dripped headers and unfinished bodies are closed after b
     assert.ok(slow.closed && slow.elapsed <= SHORT.headersMs + 1500, `dripped headers: closed ${slow.closed} after ${slow.elapsed} ms`);
 
     // The long-poll and the stream outlived every timeout; the session's change still reaches both.
-    await app.server.inject({ method: 'DELETE', url: `/v1/bridges/demo/login-sessions/${id}`, headers: { authorization: `Bearer ${token}` } });
+    await app.fastify.inject({ method: 'DELETE', url: `/v1/bridges/demo/login-sessions/${id}`, headers: { authorization: `Bearer ${token}` } });
     const polled = await longPoll;
     assert.equal(polled.status, 200);
     assert.equal(((await polled.json()) as any).status, 'cancelled');
@@ -138,12 +138,12 @@ async function burst(app: App, token: string, n: number): Promise<void> {
     await Promise.all(
       Array.from({ length: Math.min(100, n - i) }, async (_, j) => {
         const flowID = FLOWS[(i + j) % FLOWS.length]!;
-        const r = await app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', headers, payload: { flowID } });
+        const r = await app.fastify.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', headers, payload: { flowID } });
         assert.equal(r.statusCode, 200);
         if (flowID === 'password-2fa') {
           // Leave it half done: password given, code never sent.
           const id = r.json().loginSessionID as string;
-          const s = await app.server.inject({ method: 'POST', url: `/v1/bridges/demo/login-sessions/${id}/steps/demo.password`, headers, payload: { type: 'user_input', fields: { username: `u${i + j}`, password: 'pw' } } });
+          const s = await app.fastify.inject({ method: 'POST', url: `/v1/bridges/demo/login-sessions/${id}/steps/demo.password`, headers, payload: { type: 'user_input', fields: { username: `u${i + j}`, password: 'pw' } } });
           assert.equal(s.json().currentStep.stepID, 'demo.2fa');
         }
       }),

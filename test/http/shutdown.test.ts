@@ -56,7 +56,7 @@ test('SIGTERM with open waits and streams: the process exits promptly with code 
 test('a request that arrives while the server closes gets a 503 in the error shape', async () => {
   const s = await startTestServer();
   const closing = s.app.close();
-  const r = await s.app.server.inject({ method: 'GET', url: '/v1/bridges', headers: { authorization: `Bearer ${s.token}` } });
+  const r = await s.app.fastify.inject({ method: 'GET', url: '/v1/bridges', headers: { authorization: `Bearer ${s.token}` } });
   await closing;
   s.app.db.close();
   assert.equal(r.statusCode, 503);
