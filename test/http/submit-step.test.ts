@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { GatedBridge, until } from '../support/gated-bridge.ts';
+import { eventually } from '../support/eventually.ts';
+import { GatedBridge } from '../support/gated-bridge.ts';
 
 let s: TestServer;
 const gated = new GatedBridge();
@@ -139,7 +140,7 @@ test('concurrent duplicates join one execution: the bridge sees the input once',
   const c = await create('one', 'gated');
   const before = gated.submits;
   const a = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, {}, 'user_input', 'gated');
-  await until(() => gated.waiting === 1, 'the first submit to reach the bridge');
+  await eventually(() => gated.waiting === 1, 'the first submit to reach the bridge');
   const b = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, {}, 'user_input', 'gated');
   const k = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, { 'idempotency-key': 'dup' }, 'user_input', 'gated');
   await new Promise((r) => setTimeout(r, 20));

@@ -62,14 +62,6 @@ export class GatedBridge implements Bridge {
   async logout() {}
 }
 
-/** Resolve once `cond()` holds, checking after each turn of the event loop (bounded). */
-export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** A bridge whose calls fail in a chosen way. */
 export class BrokenBridge extends GatedBridge {
