@@ -5,7 +5,7 @@
  * call `buildApp` and listen on port 0 or use `inject()`. Sessions left running by the last
  * process are restored when the server gets ready (`ready()`, `listen()` or a first `inject()`).
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type Db } from './store/db.ts';
@@ -72,22 +72,20 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Build the app: services on the database, the HTTP plugins and the routes; nothing listens yet. */
-export async function buildApp(deps: AppDeps): Promise<App> {
-  const { config } = deps;
-  const clock = deps.clock ?? systemClock;
-  const db = deps.db ?? openDatabase(config.databaseFile);
-  const ownsDb = deps.db === undefined;
-  let listening: { baseURL: string; hostname: string; port: number } | undefined;
-  const baseURL = (): string => listening?.baseURL ?? `http://${config.host}:${config.port}`;
-  const fastify = Fastify({
-    ...fastifyOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts }),
-    ...loggingOptions({ level: config.logLevel, logger: deps.logger }),
-  });
+/** What {@link buildServices} needs besides the deps: the resolved clock and database, and where to log. */
+interface ServiceContext extends AppDeps {
+  clock: Clock;
+  db: Db;
+  baseURL: () => string;
+  log: FastifyBaseLogger;
+}
 
+/** The stores, bridges and services on one database. */
+function buildServices(deps: ServiceContext) {
+  const { config, clock, db, baseURL, log } = deps;
   const tokens = new TokenStore(db);
   // The writes of one event-loop turn share a commit; answers wait for it (the onSend hook).
-  const commits = new GroupCommit(db, (err) => fastify.log.error({ err }, 'error while committing to the database'));
+  const commits = new GroupCommit(db, (err) => log.error({ err }, 'error while committing to the database'));
   const loginStore = new LoginStore(db, commits);
   const sessionStore = new SessionStore(db, commits);
   const bridgeList: Bridge[] = [];
@@ -97,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (demo) bridgeList.push(demo);
   // The connectors' own lines (a refused start, a transport error, a failed cancel): ids, statuses
   // and error codes, never a submitted value or the shared secret.
-  const bridgeLog = (msg: string, data: object = {}): void => fastify.log.info(data, msg);
+  const bridgeLog = (msg: string, data: object = {}): void => log.info(data, msg);
   bridgeList.push(...(deps.externalBridges?.({ clock, config, log: bridgeLog }) ?? []), ...(deps.bridges ?? []));
   const bridges = new BridgeRegistry(bridgeList);
   const logins = new LoginService(loginStore, bridges, clock);
@@ -112,8 +110,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       maxActive: config.sessions.maxActive,
       longPollMs: config.sessions.longPollSeconds * 1000,
     },
-    onError: (err, context) => fastify.log.error({ err }, `error while ${context}`),
+    onError: (err, context) => log.error({ err }, `error while ${context}`),
   });
+  return { tokens, commits, bridges, logins, sessions, demo };
+}
+
+/** Build the app: services on the database, the HTTP plugins and the routes; nothing listens yet. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const db = deps.db ?? openDatabase(config.databaseFile);
+  const ownsDb = deps.db === undefined;
+  let listening: { baseURL: string; hostname: string; port: number } | undefined;
+  const baseURL = (): string => listening?.baseURL ?? `http://${config.host}:${config.port}`;
+  const fastify = Fastify({
+    ...fastifyOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts }),
+    ...loggingOptions({ level: config.logLevel, logger: deps.logger }),
+  });
+
+  const { tokens, commits, bridges, logins, sessions, demo } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });
   const whenSaved = (done: (saved: boolean) => void): void => sessions.whenSaved(done);
   // Restoring asks the bridges over the network: it belongs to starting, not to building. The
   // server is ready once the restored sessions are saved.
