@@ -3,7 +3,7 @@
  * `npm run bench [-- --quick] [--out FILE] [--only LIST] [--profile DIR]`: measures the real
  * server, each part in a process of its own on 127.0.0.1, against a bare `node:http` floor in
  * the same run, prints one table and writes the figures as JSON to `bench/results/latest.json`
- * (`latest-quick.json` in quick mode) and to `--out`. See docs/benchmarks.md for each figure.
+ * (`latest-quick.json` in quick mode), or to `--out` instead. See docs/benchmarks.md for each figure.
  *
  * - `--quick`: a few seconds in all, small counts (the test suite's smoke mode).
  * - `--only get,logins,memory,waiting,startup,tsx`: run only these parts (the floor runs
@@ -173,14 +173,11 @@ async function main(): Promise<void> {
     goals: checkGoals(figures),
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
-  // A quick run (the test suite's) never replaces the figures of the last full run.
-  const latest = path.join(PROJECT_ROOT, 'bench', 'results', quick ? 'latest-quick.json' : 'latest.json');
-  mkdirSync(path.dirname(latest), { recursive: true });
-  writeFileSync(latest, json);
-  if (args.out) {
-    mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
-    writeFileSync(args.out, json);
-  }
+  // Figures go to --out when given, else to bench/results (a quick run never replaces the
+  // figures of the last full run).
+  const target = args.out ? path.resolve(args.out) : path.join(PROJECT_ROOT, 'bench', 'results', quick ? 'latest-quick.json' : 'latest.json');
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, json);
   process.stdout.write(`${table(results)}\n`);
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

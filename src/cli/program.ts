@@ -5,18 +5,15 @@
  */
 import { Command } from 'commander';
 import { APP_VERSION } from '../version.ts';
-import { registerClientCommands } from './client/index.ts';
-import { serveCommand } from './serve.ts';
-import { tokenCommand } from './token.ts';
+import { registerClientCommands, type ClientIO } from './client/index.ts';
+import { serveCommand } from './serve-command.ts';
+import { tokenCommand } from './token-command.ts';
 import { mcpCommand } from '../mcp/stdio.ts';
 
-export interface ProgramIO {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: Readonly<Record<string, string | undefined>>;
-}
+/** Everything the program touches outside itself: streams, environment, `fetch`, clock, exit. */
+export type ProgramIO = ClientIO;
 
-/** Build the whole command-line program. */
+/** Build the whole command-line program; every command talks to the world through `io`. */
 export function buildProgram(io: ProgramIO): Command {
   const program = new Command('bridge-login')
     .description('Connect chat accounts through bridges: a login-session server and its command-line client.')
@@ -27,6 +24,6 @@ export function buildProgram(io: ProgramIO): Command {
   program.addCommand(tokenCommand(io));
   program.addCommand(mcpCommand(io));
   // Client commands (connect, bridges, logins, accounts, remove) are registered here.
-  registerClientCommands(program);
+  registerClientCommands(program, io);
   return program;
 }

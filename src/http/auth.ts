@@ -2,6 +2,8 @@
  * Bearer-token authentication (`api.md` §1), and the brake on guessing: a client that fails
  * authentication too often in a window gets 429 `rate_limited` with `Retry-After`.
  */
+import fp from 'fastify-plugin';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { TokenStore } from '../store/tokens.ts';
 import { ApiError } from './errors.ts';
@@ -75,3 +77,39 @@ export class Authenticator {
     }
   }
 }
+
+/** What the auth plugin checks tokens against. */
+export interface AuthOptions {
+  tokens: TokenStore;
+  clock: Clock;
+  limits?: AuthLimits;
+}
+
+const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits }, done) => {
+  const auth = new Authenticator(tokens, clock, limits);
+  const authenticate = (request: FastifyRequest, _reply: FastifyReply, next: HookHandlerDoneFunction): void => {
+    auth.check(request.headers.authorization, request.ip);
+    next();
+  };
+  // A protected route checks the token in a hook of its own, decided once from the route's
+  // pattern when the route is added: no per-request work to tell protected and public apart.
+  app.addHook('onRoute', (route) => {
+    // A GET's automatic HEAD route comes through here on its own, from the GET's original options.
+    if (needsToken(route.url, route.url)) route.onRequest = [authenticate, ...[route.onRequest ?? []].flat()];
+  });
+  // No route matched: a path under /v1/ still needs a token, so unknown API paths answer 401.
+  // No route answers OPTIONS but CORS's catch-all (a preflight it did not answer), so an
+  // OPTIONS request is judged the same way.
+  app.addHook('onRequest', (request, _reply, next) => {
+    if ((request.is404 || request.method === 'OPTIONS') && needsToken(undefined, request.url)) auth.check(request.headers.authorization, request.ip);
+    next();
+  });
+  done();
+};
+
+/**
+ * Bearer-token authentication for every route under `/v1/` but the public ones, and for unknown
+ * paths there. Register it after CORS (a preflight is answered before any token is asked for)
+ * and before the routes.
+ */
+export const authentication = fp(authPlugin, { name: 'authentication' });

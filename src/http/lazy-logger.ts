@@ -1,9 +1,9 @@
 /**
  * Request loggers made on first use. Fastify gives every request a child of the server's logger,
- * bound to the request's ID; making one costs pino a bindings string passed through the
- * redaction, ~4 % of the CPU of a `GET`, while at the default level almost no request ever logs
- * a line. The child here is made when the request first logs, with the same bindings and
- * options, so a line reads exactly as it would have.
+ * bound to the request's ID; making one runs pino's bindings through the redaction, a visible
+ * share of a `GET`'s CPU (docs/benchmarks.md), while at the default level almost no request
+ * ever logs a line. The child here is made when the request first logs, with the same bindings
+ * and options, so a line reads exactly as it would have.
  */
 import type { FastifyBaseLogger } from 'fastify';
 

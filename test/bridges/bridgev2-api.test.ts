@@ -8,7 +8,7 @@ import { createBridgev2Bridges } from '../../src/bridges/external.ts';
 import type { Bridgev2BridgeConfig } from '../../src/bridges/bridgev2/config.ts';
 import { RespError, startFakeBridgev2, type FakeBridgev2, type FakeBridgev2Options } from '../support/fake-bridgev2.ts';
 import { raw } from '../support/bridgev2-http.ts';
-import { waitUntil } from '../support/bridgev2-setup.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestServer, tempDir, type TestServer } from '../support/server.ts';
 import { OWNER } from '../../src/principal.ts';
 
@@ -74,13 +74,14 @@ function onlyProcess(fake: FakeBridgev2): string {
 /** Polls the session (GET never blocks) until `accept` holds; fails with the last one seen. */
 async function sessionWhere(api: TestServer['api'], id: string, accept: (s: any) => boolean, what: string): Promise<any> {
   let last: any;
-  const deadline = Date.now() + 2_000;
-  while (Date.now() < deadline) {
-    last = (await api('GET', `${sessions}/${id}`)).body;
-    if (accept(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+  try {
+    return await eventually(async () => {
+      last = (await api('GET', `${sessions}/${id}`)).body;
+      return accept(last) ? last : undefined;
+    }, what);
+  } catch {
+    assert.fail(`session ${id} never got ${what}: ${JSON.stringify(last)}`);
   }
-  assert.fail(`session ${id} never got ${what}: ${JSON.stringify(last)}`);
 }
 
 function sessionReaches(api: TestServer['api'], id: string, status: string): Promise<any> {
@@ -200,12 +201,12 @@ test('cancel during a long-poll: the poll answers cancelled and the bridge cance
   await fake.waitForPoll(processID);
   const poll = api('POST', `${sessions}/${created.loginSessionID}/steps/fi.mau.fake.qr`, { type: 'display_and_wait' });
   const live = server.app.sessions.feed(OWNER, 'dummy', created.loginSessionID);
-  await waitUntil(() => live.watcherCount > 0, 'the long-poll to wait');
+  await eventually(() => live.watcherCount > 0, 'the long-poll to wait');
   const cancel = await api('DELETE', `${sessions}/${created.loginSessionID}`);
   assert.deepEqual(cancel.body, { bridgeID: 'dummy', loginSessionID: created.loginSessionID, status: 'cancelled' });
   assert.equal((await poll).body.status, 'cancelled');
-  await waitUntil(() => fake.requests.some((r) => r.path === `/v3/login/cancel/${processID}`), 'the cancel call');
-  await waitUntil(() => fake.processIDs().length === 0, 'the process to go');
+  await eventually(() => fake.requests.some((r) => r.path === `/v3/login/cancel/${processID}`), 'the cancel call');
+  await eventually(() => fake.processIDs().length === 0, 'the process to go');
 });
 
 test('error mappings: wrong password, connector code, foreign cancel, webauthn, unreadable cookie', async (t) => {
@@ -335,7 +336,7 @@ test('session expiry cancels the login on the bridge', async (t) => {
   clock.advance(30 * 60_000);
   const session = await sessionReaches(api, created.loginSessionID, 'failed');
   assert.equal(session.error.code, 'session_expired');
-  await waitUntil(() => fake.processIDs().length === 0, 'the process to go');
+  await eventually(() => fake.processIDs().length === 0, 'the process to go');
 });
 
 test('a QR login survives a server restart when the bridge still has its process', async (t) => {
@@ -378,7 +379,7 @@ test('legacy bridge: password login, QR refresh and cancel without the cancel en
   const cancel = await api('DELETE', `${sessions}/${qr.loginSessionID}`);
   assert.equal(cancel.body.status, 'cancelled');
   // No cancel endpoint (404 M_UNRECOGNIZED): ending our long-poll is what stops a legacy bridge.
-  await waitUntil(() => fake.processIDs().length === 0, 'the legacy process to die');
+  await eventually(() => fake.processIDs().length === 0, 'the legacy process to die');
   assert.equal((await api('GET', `${sessions}/${qr.loginSessionID}`)).body.status, 'cancelled');
 });
 

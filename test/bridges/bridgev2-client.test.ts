@@ -11,7 +11,7 @@ import {
   ProvisioningTimeoutError,
 } from '../../src/bridges/bridgev2/errors.ts';
 import { startFakeBridgev2 } from '../support/fake-bridgev2.ts';
-import { waitUntil } from '../support/bridgev2-setup.ts';
+import { eventually } from '../support/eventually.ts';
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const clock = new ManualClock();
@@ -70,7 +70,7 @@ test('no answer → ProvisioningTimeoutError when the clock passes the timeout; 
   fake.hang();
   const pending = client.whoami().catch((e: unknown) => e);
   const unlimited = client.logins({ timeoutMs: 0 }).catch((e: unknown) => e);
-  await waitUntil(() => fake.requests.length === 2, 'both requests');
+  await eventually(() => fake.requests.length === 2, 'both requests');
   clock.advance(9_999);
   clock.advance(1);
   const error = await pending;
@@ -88,7 +88,7 @@ test('an aborted call rejects with the signal reason, not a provisioning error',
   fake.hang();
   const controller = new AbortController();
   const pending = client.whoami({ signal: controller.signal });
-  await waitUntil(() => fake.requests.length === 1, 'the request');
+  await eventually(() => fake.requests.length === 1, 'the request');
   controller.abort();
   await assert.rejects(pending, { name: 'AbortError' });
   await assert.rejects(client.whoami({ signal: controller.signal }), { name: 'AbortError' });

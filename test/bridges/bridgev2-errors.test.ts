@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { BridgeUnavailableError, LoginLimitError, type StepOutcome } from '../../src/bridges/types.ts';
 import { RespError } from '../support/fake-bridgev2.ts';
 import { raw } from '../support/bridgev2-http.ts';
-import { setupBridgev2, waitUntil } from '../support/bridgev2-setup.ts';
+import { eventually } from '../support/eventually.ts';
+import { setupBridgev2 } from '../support/bridgev2-setup.ts';
 
 function errorOf(outcome: StepOutcome) {
   if (outcome.kind !== 'failed') throw new Error(`expected a failure, got ${JSON.stringify(outcome)}`);
@@ -134,7 +135,7 @@ test('a hung bridge: the start times out on the clock → BridgeUnavailableError
   const { fake, clock, start } = await setupBridgev2(t);
   fake.hang();
   const starting = start('password');
-  await waitUntil(() => fake.requests.length === 1, 'the first request');
+  await eventually(() => fake.requests.length === 1, 'the first request');
   clock.advance(10_000);
   await assert.rejects(starting, (error: unknown) => {
     assert.ok(error instanceof BridgeUnavailableError);

@@ -2,7 +2,8 @@
 // step runs inside the request, generic error messages. The connector must still work.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setupBridgev2, stepOf, waitUntil } from '../support/bridgev2-setup.ts';
+import { eventually } from '../support/eventually.ts';
+import { setupBridgev2, stepOf } from '../support/bridgev2-setup.ts';
 
 test('legacy password login: submits carry no txn_id and the login completes', async (t) => {
   const { fake, start } = await setupBridgev2(t, { legacy: true });
@@ -41,7 +42,7 @@ test('legacy cancel: the missing endpoint (404 M_UNRECOGNIZED) is ignored; endin
   await ended;
   assert.ok(fake.requests.some((r) => r.path === `/v3/login/cancel/${processID}`));
   // On a legacy bridge the wait ran inside our request: closing it killed the process.
-  await waitUntil(() => fake.processIDs().length === 0, 'the legacy process to die');
+  await eventually(() => fake.processIDs().length === 0, 'the legacy process to die');
   assert.equal(logs.filter((l) => l.msg.includes('cancel on the bridge failed')).length, 0);
 });
 

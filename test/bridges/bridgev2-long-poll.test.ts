@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RETRY_DELAYS_MS } from '../../src/bridges/bridgev2/login-process.ts';
-import { countLogs, setupBridgev2, waitUntil } from '../support/bridgev2-setup.ts';
+import { eventually } from '../support/eventually.ts';
+import { countLogs, setupBridgev2 } from '../support/bridgev2-setup.ts';
 
 const isAbortError = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
 
@@ -71,7 +72,7 @@ test('a bridge that replays the shown step instead of joining its wait is polled
   const waiting = process.wait(new AbortController().signal);
   await fake.waitForPoll(processID);
   fake.dropPolls(processID);
-  await waitUntil(() => countLogs(logs, 'already shown') === 1, 'the replayed answer');
+  await eventually(() => countLogs(logs, 'already shown') === 1, 'the replayed answer');
   assert.equal(clock.pendingTimers > 0, true);
   fake.scanQR(processID, { username: 'replayed' });
   clock.advance(1_000);
@@ -88,7 +89,7 @@ test('a bridge dying mid-login: bounded re-attach attempts with backoff, then fa
   await fake.waitForPoll(processID);
   await fake.down();
   for (let attempt = 1; attempt < RETRY_DELAYS_MS.length; attempt++) {
-    await waitUntil(() => countLogs(logs, 'sending the step again') === attempt + 1, `retry ${attempt}`);
+    await eventually(() => countLogs(logs, 'sending the step again') === attempt + 1, `retry ${attempt}`);
     clock.advance(RETRY_DELAYS_MS[attempt] ?? 0);
   }
   const outcome = await waiting;
@@ -108,7 +109,7 @@ test("a bridge restarting mid-login: the re-attach finds no process → login_ti
   const bob = await other.process.submit({ username: 'bob', password: 'pw' });
   assert.ok(bob.kind === 'complete' && bob.login.loginID === 'bob');
   await fake.down();
-  await waitUntil(() => countLogs(logs, 'sending the step again') === 2, 'second attempt');
+  await eventually(() => countLogs(logs, 'sending the step again') === 2, 'second attempt');
   await fake.up();
   clock.advance(RETRY_DELAYS_MS[1]);
   const outcome = await waiting;

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { createBridgev2Bridge } from '../../src/bridges/bridgev2/index.ts';
 import { LONG_POLL_TIMEOUT_MS, SUBMIT_TIMEOUT_MS } from '../../src/bridges/bridgev2/login-process.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../src/bridges/bridgev2/client.ts';
-import { countLogs, setupBridgev2, stepOf, waitUntil } from '../support/bridgev2-setup.ts';
+import { eventually } from '../support/eventually.ts';
+import { countLogs, setupBridgev2, stepOf } from '../support/bridgev2-setup.ts';
 
 const never = (): AbortSignal => new AbortController().signal;
 
@@ -39,9 +40,9 @@ test('a submit retried while it still runs on the bridge: a replay of the step i
   await fake.waitForPoll(processID);
   assert.equal(fake.dropPolls(processID), 1);
   // The retry is answered with the step being answered (same txn_id): the connector asks again.
-  await waitUntil(() => clock.pendingTimers > 0 && fake.requests.filter((r) => r.path.startsWith('/v3/login/step/')).length === 3, 'the replayed retry');
+  await eventually(() => clock.pendingTimers > 0 && fake.requests.filter((r) => r.path.startsWith('/v3/login/step/')).length === 3, 'the replayed retry');
   fake.scanQR(processID, { username: 'coded' });
-  await waitUntil(() => fake.processIDs().length === 0, 'the step to complete on the bridge');
+  await eventually(() => fake.processIDs().length === 0, 'the step to complete on the bridge');
   clock.advance(1_000);
   const outcome = await submitting;
   assert.equal(outcome.kind, 'complete'); // the process is gone by then: found in the login list
@@ -60,7 +61,7 @@ test("a slow step is not cut at the client's default timeout; past the submit li
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(steps(), 1, 'still the first request');
   clock.advance(SUBMIT_TIMEOUT_MS - DEFAULT_TIMEOUT_MS);
-  await waitUntil(() => steps() === 2, 'the re-sent submit');
+  await eventually(() => steps() === 2, 'the re-sent submit');
   await fake.waitForPoll(processID);
   fake.scanQR(processID, { username: 'patient' });
   const outcome = await submitting;

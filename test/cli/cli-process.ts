@@ -149,11 +149,3 @@ export function jsonLines(stdout: string): any[] {
     .map((l) => JSON.parse(l));
 }
 
-/** Resolves once `condition()` holds, checking every 10 ms; rejects after `timeoutMs`. */
-export async function eventually(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

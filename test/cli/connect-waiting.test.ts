@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TestServer } from '../support/server.ts';
-import { eventually, jsonLines, runCli, useServerForCli } from './cli-process.ts';
+import { eventually } from '../support/eventually.ts';
+import { jsonLines, runCli, useServerForCli } from './cli-process.ts';
 import { OWNER } from '../../src/principal.ts';
 
 let s: TestServer;

@@ -54,7 +54,7 @@ test('the OpenAPI document lists every API route, and marks only /v1/info public
 });
 
 test('the router holds no API route that the walks below miss: each one is in the OpenAPI document', () => {
-  const held = routerRoutes(s.app.server.printRoutes({ commonPrefix: false })).filter((r) => /^\/v[01]\//.test(r.path) && r.method !== 'HEAD');
+  const held = routerRoutes(s.app.fastify.printRoutes({ commonPrefix: false })).filter((r) => /^\/v[01]\//.test(r.path) && r.method !== 'HEAD');
   const documented = new Set(routes.map((r) => `${r.method} ${r.path}`));
   assert.ok(held.length >= protectedRoutes.length, `the router's tree was read (${held.length} routes)`);
   assert.ok(held.some((r) => r.path === '/v0/mcp' && r.method === 'POST'), 'the MCP endpoint is among them');
@@ -81,7 +81,7 @@ test('every protected route: no token → 401 missing_token; wrong, revoked or a
   for (const route of protectedRoutes) {
     for (const [name, headers, code] of attempts) {
       const url = fillPath(route, ids) + (name === 'token in the query' ? `?token=${s.token}&access_token=${s.token}` : '');
-      const res = await s.app.server.inject(requestFor(route, headers, url));
+      const res = await s.app.fastify.inject(requestFor(route, headers, url));
       const what = `${route.method} ${route.path} (${name})`;
       const body = assertClientError(res.statusCode, res.headers, res.body, what);
       assert.equal(res.statusCode, 401, what);
@@ -105,7 +105,7 @@ test('every protected route: other spellings of its URL need the token too', asy
       `${url}#fragment`,
     ];
     for (const spelled of spellings) {
-      const res = await s.app.server.inject(requestFor(route, {}, spelled));
+      const res = await s.app.fastify.inject(requestFor(route, {}, spelled));
       assert.ok(res.statusCode === 401 || res.statusCode === 404, `${route.method} ${spelled}: ${res.statusCode} ${res.body.slice(0, 120)}`);
     }
     // Absolute-form request targets reach the router as they are: only a raw socket sends them.
@@ -120,12 +120,12 @@ test('every protected route: other spellings of its URL need the token too', asy
 
 test('with the token, each protected route answers (so the 401s above came from the token check)', async () => {
   for (const route of protectedRoutes) {
-    const res = await s.app.server.inject(requestFor(route, { authorization: `Bearer ${s.token}` }));
+    const res = await s.app.fastify.inject(requestFor(route, { authorization: `Bearer ${s.token}` }));
     assert.ok(![401, 403, 404].includes(res.statusCode), `${route.method} ${route.path}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
   // Unknown API paths need a token as well, so that they reveal nothing.
-  assert.equal((await s.app.server.inject({ url: '/v1/secret-admin' })).statusCode, 401);
-  assert.equal((await s.app.server.inject({ url: '/v1/secret-admin', headers: { authorization: `Bearer ${s.token}` } })).statusCode, 404);
+  assert.equal((await s.app.fastify.inject({ url: '/v1/secret-admin' })).statusCode, 401);
+  assert.equal((await s.app.fastify.inject({ url: '/v1/secret-admin', headers: { authorization: `Bearer ${s.token}` } })).statusCode, 404);
 });
 
 test('every route, API or page, refuses a Host that is not loopback or configured with 403 forbidden_host', async () => {
@@ -134,7 +134,7 @@ test('every route, API or page, refuses a Host that is not loopback or configure
   const hosts = [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`, `localhost.evil.example:${port}`, `[::ffff:127.0.0.1]:${port}`, `0.0.0.0:${port}`, `127.1:${port}`];
   for (const route of [...routes, ...pages]) {
     for (const host of hosts) {
-      const res = await s.app.server.inject(requestFor(route, { host, authorization: `Bearer ${s.token}` }));
+      const res = await s.app.fastify.inject(requestFor(route, { host, authorization: `Bearer ${s.token}` }));
       const what = `${route.method} ${route.path} Host: ${host}`;
       const body = assertClientError(res.statusCode, res.headers, res.body, what);
       assert.equal(body.code, 'forbidden_host', what);
@@ -157,8 +157,8 @@ test('no origin gets CORS permission on any route, and browser-simple requests c
   const origins = ['http://evil.example', 'null', `http://localhost:1`, s.baseURL.replace('127.0.0.1', 'localhost'), 'https://127.0.0.1'];
   for (const route of [...routes, { method: 'GET', path: '/', params: [], isPublic: true }]) {
     for (const origin of origins) {
-      const actual = await s.app.server.inject(requestFor(route, { origin, authorization: `Bearer ${s.token}` }));
-      const pre = await s.app.server.inject({
+      const actual = await s.app.fastify.inject(requestFor(route, { origin, authorization: `Bearer ${s.token}` }));
+      const pre = await s.app.fastify.inject({
         method: 'OPTIONS',
         url: fillPath(route, ids),
         headers: { origin, 'access-control-request-method': route.method, 'access-control-request-headers': 'authorization, content-type' },
@@ -175,10 +175,10 @@ test('no origin gets CORS permission on any route, and browser-simple requests c
   // A cross-site form or no-cors fetch sends no Authorization and a simple content type: refused.
   for (const route of protectedRoutes.filter((r) => r.method === 'POST')) {
     for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
-      const res = await s.app.server.inject({ method: 'POST', url: fillPath(route, ids), headers: { origin: 'http://evil.example', 'content-type': type }, payload: 'scope=all-devices' });
+      const res = await s.app.fastify.inject({ method: 'POST', url: fillPath(route, ids), headers: { origin: 'http://evil.example', 'content-type': type }, payload: 'scope=all-devices' });
       assert.equal(res.statusCode, 401, `${route.path} ${type}`);
     }
-    const empty = await s.app.server.inject({ method: 'POST', url: fillPath(route, ids), headers: { origin: 'http://evil.example' } });
+    const empty = await s.app.fastify.inject({ method: 'POST', url: fillPath(route, ids), headers: { origin: 'http://evil.example' } });
     assert.equal(empty.statusCode, 401, `${route.path} without a body`);
   }
 });
@@ -202,9 +202,9 @@ test('repeated failed authentications from one client get 429 with Retry-After, 
       assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `${what}: Retry-After ${r.headers['retry-after']}`);
     }
     // Another client is not slowed down by the first one's failures.
-    const other = await t.app.server.inject({ url: '/v1/accounts', remoteAddress: '127.0.0.2', headers: { authorization: `Bearer ${t.token}` } });
+    const other = await t.app.fastify.inject({ url: '/v1/accounts', remoteAddress: '127.0.0.2', headers: { authorization: `Bearer ${t.token}` } });
     assert.equal(other.statusCode, 200);
-    const otherWrong = await t.app.server.inject({ url: '/v1/accounts', remoteAddress: '127.0.0.2', headers: { authorization: 'Bearer guess' } });
+    const otherWrong = await t.app.fastify.inject({ url: '/v1/accounts', remoteAddress: '127.0.0.2', headers: { authorization: 'Bearer guess' } });
     assert.equal(otherWrong.statusCode, 401);
     // The window passes; the client may try again.
     t.clock.advance(60_000);

@@ -241,7 +241,7 @@ test(`${RUNS} generated malformed requests across every route each get a 4xx in 
   const arb = fc.constantFrom(...routes).chain((route) => malformed(route).map((req) => ({ route, req })));
   const run = await fc.check(
     fc.asyncProperty(arb, async ({ route, req }) => {
-      const res = await s.app.server.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
+      const res = await s.app.fastify.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
       const what = `${req.kind} ${req.method} ${req.url.slice(0, 120)}`;
       assertClientError(res.statusCode, res.headers, res.body, what);
       const expected = [...EXPECTED[req.kind]!, ...(Buffer.byteLength(req.payload ?? '') > 64 * 1024 ? [413] : []), ...(req.bogusPath ? EXPECTED.path! : [])];

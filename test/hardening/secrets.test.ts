@@ -15,7 +15,7 @@ import { startTestServer, tempDir } from '../support/server.ts';
 import type { Bridge, BridgeDescriptor, LoginProcess, StepOutcome } from '../../src/bridges/types.ts';
 import { client, startChildServer, type ChildServer } from '../support/child-server.ts';
 import { rawRequest } from '../support/raw-http.ts';
-import { startServer } from '../../src/server.ts';
+import { startServer } from '../../src/start-server.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { openDatabase } from '../../src/store/db.ts';
 
@@ -205,7 +205,7 @@ test('other users on the machine: the data directory and every file in it are th
     const fresh = path.join(dir, 'fresh');
     let app = await start(fresh);
     const token = readFileSync(path.join(fresh, 'access-token'), 'utf8').trim();
-    const r = await app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', headers: { authorization: `Bearer ${token}` } });
+    const r = await app.fastify.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', headers: { authorization: `Bearer ${token}` } });
     assert.equal(r.statusCode, 200);
     const modes = () => Object.fromEntries(readdirSync(fresh).map((f) => [f, statSync(path.join(fresh, f)).mode & 0o777]));
     assert.equal(statSync(fresh).mode & 0o777, 0o700);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestServer, tempDir } from '../support/server.ts';
 import { openEvents } from '../support/sse.ts';
-import { until } from '../support/gated-bridge.ts';
+import { eventually } from '../support/eventually.ts';
 import { OWNER } from '../../src/principal.ts';
 
 test('closing the app with sessions waiting answers every long-poll, ends every stream and leaves no timer', async () => {
@@ -16,7 +16,7 @@ test('closing the app with sessions waiting answers every long-poll, ends every 
   const polls = ids.map((id, i) => s.api('POST', `/v1/bridges/demo/login-sessions/${id}/steps/${steps[i]}`, { type: 'display_and_wait' }));
   const streams = await Promise.all(ids.map((id) => openEvents(`${s.baseURL}/v1/bridges/demo/login-sessions/${id}/events`, s.token)));
   await Promise.all(streams.map((st) => st.next()));
-  await until(() => ids.every((id) => s.app.sessions.feed(OWNER, 'demo', id).watcherCount === 2), 'watchers');
+  await eventually(() => ids.every((id) => s.app.sessions.feed(OWNER, 'demo', id).watcherCount === 2), 'watchers');
   assert.ok(s.clock.pendingTimers > 0);
   await s.close();
   const answers = await Promise.all(polls);
@@ -56,7 +56,7 @@ test('SIGTERM with open waits and streams: the process exits promptly with code 
 test('a request that arrives while the server closes gets a 503 in the error shape', async () => {
   const s = await startTestServer();
   const closing = s.app.close();
-  const r = await s.app.server.inject({ method: 'GET', url: '/v1/bridges', headers: { authorization: `Bearer ${s.token}` } });
+  const r = await s.app.fastify.inject({ method: 'GET', url: '/v1/bridges', headers: { authorization: `Bearer ${s.token}` } });
   await closing;
   s.app.db.close();
   assert.equal(r.statusCode, 503);

@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { GatedBridge, until } from '../support/gated-bridge.ts';
+import { eventually } from '../support/eventually.ts';
+import { GatedBridge } from '../support/gated-bridge.ts';
 
 let s: TestServer;
 const gated = new GatedBridge();
@@ -138,18 +139,39 @@ test('Idempotency-Key: the same key gets the first answer and nothing runs again
 test('concurrent duplicates join one execution: the bridge sees the input once', async () => {
   const c = await create('one', 'gated');
   const before = gated.submits;
-  const a = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, {}, 'user_input', 'gated');
-  await until(() => gated.waiting === 1, 'the first submit to reach the bridge');
-  const b = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, {}, 'user_input', 'gated');
-  const k = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, { 'idempotency-key': 'dup' }, 'user_input', 'gated');
-  await new Promise((r) => setTimeout(r, 20));
-  gated.open();
-  const [ra, rb, rk] = await Promise.all([a, b, k]);
-  assert.equal(gated.submits - before, 1);
-  for (const r of [ra, rb, rk]) {
-    assert.equal(r.status, 200);
-    assert.equal(r.body.status, 'complete');
-    assert.equal(r.text, ra.text);
+  // Count the submissions that reach the session service: it decides a join as it receives one.
+  const service = s.app.sessions;
+  const realSubmit = service.submit;
+  let received = 0;
+  service.submit = (...args) => {
+    received++;
+    return realSubmit.apply(service, args);
+  };
+  try {
+    const a = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, {}, 'user_input', 'gated');
+    await eventually(() => gated.waiting === 1, 'the first submit to reach the bridge');
+    const b = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, {}, 'user_input', 'gated');
+    const k = submit(c.loginSessionID, 'gated.name', { name: 'zed' }, { 'idempotency-key': 'dup' }, 'user_input', 'gated');
+    await eventually(() => received === 3, 'the duplicates to reach the session service');
+    // Both duplicates arrived while the first still runs on the bridge: they can only join it.
+    assert.equal(gated.waiting, 1);
+    assert.equal(gated.submits - before, 1);
+    // The bridge asks the same step again: a duplicate that waited its turn instead of joining
+    // would now run on the bridge a second time (and, no longer held, answer at once).
+    gated.answer = 'ask-again';
+    gated.holding = false;
+    gated.open();
+    const [ra, rb, rk] = await Promise.all([a, b, k]);
+    assert.equal(gated.submits - before, 1);
+    for (const r of [ra, rb, rk]) {
+      assert.equal(r.status, 200);
+      assert.equal(r.body.currentStep.stepID, 'gated.name');
+      assert.equal(r.text, ra.text);
+    }
+  } finally {
+    service.submit = realSubmit;
+    gated.answer = 'complete';
+    gated.holding = true;
   }
 });
 

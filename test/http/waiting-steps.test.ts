@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { openEvents } from '../support/sse.ts';
-import { until } from '../support/gated-bridge.ts';
+import { eventually } from '../support/eventually.ts';
 import { OWNER } from '../../src/principal.ts';
 
 let s: TestServer;
@@ -33,7 +33,7 @@ test('a QR login shows a scannable code with an SVG image and an expiry, and com
   assert.match(await scanPage.text(), /Confirm sign-in/);
   const scanned = await fetch(step.display.data, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=Quinn' });
   assert.equal(scanned.status, 200);
-  await until(() => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID)).status === 'complete', 'completion');
+  await eventually(() => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID)).status === 'complete', 'completion');
   const done = await s.api('GET', sessionPath(c.loginSessionID));
   assert.equal(done.body.status, 'complete');
   assert.equal(done.body.account.user.username, 'Quinn');
@@ -51,7 +51,7 @@ test('a refresh is seen by GET, by a long-poll and by the event stream; the old 
   const first = await stream.next();
   assert.equal(first.currentStep.display.data, oldURL);
   const longPoll = poll(id, 'demo.qr');
-  await until(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 2, 'the long-poll to wait');
+  await eventually(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 2, 'the long-poll to wait');
   s.clock.advance(20 * SEC);
   const polled = await longPoll;
   assert.equal(polled.status, 200);
@@ -75,7 +75,7 @@ test('after the fifth code expires the session fails with login_timed_out', asyn
   const seen = new Set<string>([c.currentStep.display.data]);
   for (let i = 1; i < 5; i++) {
     s.clock.advance(20 * SEC);
-    await until(() => !seen.has(JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID)).currentStep.display.data), `refresh ${i}`);
+    await eventually(() => !seen.has(JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID)).currentStep.display.data), `refresh ${i}`);
     seen.add(JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID)).currentStep.display.data);
   }
   assert.equal(seen.size, 5);
@@ -89,17 +89,17 @@ test('a long-poll answers unchanged after ?wait= or X-Stainless-Timeout, and GET
   const c = await createQR();
   const id = c.loginSessionID;
   const p = poll(id, 'demo.qr', '?wait=2');
-  await until(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 1, 'waiting');
+  await eventually(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 1, 'waiting');
   s.clock.advance(2 * SEC);
   const r = await p;
   assert.equal(r.status, 200);
   assert.equal(r.body.currentStep.display.data, c.currentStep.display.data);
   const p2 = poll(id, 'demo.qr', '', { 'x-stainless-timeout': '5' });
-  await until(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 1, 'waiting');
+  await eventually(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 1, 'waiting');
   s.clock.advance(4 * SEC);
   assert.equal((await p2).body.updatedAt, c.updatedAt);
   const p3 = poll(id, 'demo.qr');
-  await until(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 1, 'waiting');
+  await eventually(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 1, 'waiting');
   s.clock.advance(25 * SEC - 1);
   assert.equal(s.app.sessions.feed(OWNER, 'demo', id).watcherCount, 1, 'still waiting before 25 s');
   s.clock.advance(1);
@@ -161,7 +161,7 @@ test('cancel releases a waiting long-poll and an event stream at once, with the 
   const stream = await openEvents(`${s.baseURL}${sessionPath(id)}/events`, s.token);
   await stream.next();
   const longPoll = poll(id, 'demo.qr');
-  await until(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 2, 'both watchers');
+  await eventually(() => s.app.sessions.feed(OWNER, 'demo', id).watcherCount >= 2, 'both watchers');
   const started = performance.now();
   await s.api('DELETE', sessionPath(id));
   const [polled, event] = await Promise.all([longPoll, stream.next()]);
@@ -195,7 +195,7 @@ test('the event stream sends a keep-alive comment every 15 s', async () => {
   const stream = await openEvents(`${s.baseURL}${sessionPath(c.loginSessionID)}/events`, s.token);
   await stream.next();
   s.clock.advance(15 * SEC);
-  await until(() => stream.comments.length >= 1, 'a keep-alive');
+  await eventually(() => stream.comments.length >= 1, 'a keep-alive');
   assert.match(stream.comments[0]!, /^: keep-alive/);
   await s.api('DELETE', sessionPath(c.loginSessionID));
   await stream.closed;
@@ -205,7 +205,7 @@ test('200 concurrent long-polls on 200 sessions are all answered with their own 
   const sessions = await Promise.all(Array.from({ length: 200 }, () => s.api('POST', '/v1/bridges/demo/login-sessions', { flowID: 'code' })));
   const ids = sessions.map((r) => r.body.loginSessionID as string);
   const polls = ids.map((id) => poll(id, 'demo.code'));
-  await until(() => ids.every((id) => s.app.sessions.feed(OWNER, 'demo', id).watcherCount === 1), 'all 200 waiting');
+  await eventually(() => ids.every((id) => s.app.sessions.feed(OWNER, 'demo', id).watcherCount === 1), 'all 200 waiting');
   await Promise.all(ids.map((id) => s.api('DELETE', sessionPath(id))));
   const answers = await Promise.all(polls);
   answers.forEach((r, i) => {
@@ -220,7 +220,7 @@ test('a long-poll retried after its answer was lost gets the finished session, n
   const id = c.loginSessionID;
   const scanned = await fetch(c.currentStep.display.data, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=Rita' });
   assert.equal(scanned.status, 200);
-  await until(() => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', id)).status === 'complete', 'completion');
+  await eventually(() => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', id)).status === 'complete', 'completion');
   const retried = await poll(id, 'demo.qr');
   assert.equal(retried.status, 200);
   assert.equal(retried.body.status, 'complete');
@@ -234,7 +234,7 @@ test('a long-poll retried after its answer was lost gets the finished session, n
   for (let i = 0; i < 5; i++) {
     const shown = current().currentStep?.display.data;
     s.clock.advance(20 * SEC);
-    await until(() => current().status === 'failed' || current().currentStep?.display.data !== shown, `code ${i + 1} to expire`);
+    await eventually(() => current().status === 'failed' || current().currentStep?.display.data !== shown, `code ${i + 1} to expire`);
   }
   assert.equal(current().status, 'failed');
   const late = await poll(t.loginSessionID, 'demo.qr');

@@ -137,7 +137,7 @@ test('a failed commit is reported and rolled back, and its waiters are told', ()
 test('a client hears of a created session and a completed login only once they are committed', () =>
   withServerAndReader(async (server, other, headers) => {
     const inject = async (method: 'GET' | 'POST', url: string, payload?: unknown): Promise<any> => {
-      const r = await server.app.server.inject({ method, url, payload: payload as object, headers });
+      const r = await server.app.fastify.inject({ method, url, payload: payload as object, headers });
       return r.json();
     };
     // inject resolves as soon as the reply is finished, in the same turn when nothing holds it back.
@@ -154,10 +154,10 @@ test('a client hears of a created session and a completed login only once they a
 
 test('an event stream reports a change only once it is committed', () =>
   withServerAndReader(async (server, other, headers) => {
-    const created = (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json();
-    const events = server.app.server.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/events`, headers });
+    const created = (await server.app.fastify.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json();
+    const events = server.app.fastify.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/events`, headers });
     await nextTurn();
-    const submit = server.app.server.inject({
+    const submit = server.app.fastify.inject({
       method: 'POST',
       url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`,
       payload: { type: 'user_input', fields: { username: 'lee', password: 'pw' } },
@@ -175,14 +175,14 @@ test('an event stream reports a change only once it is committed', () =>
 test('an event stream reports a cancel and an expiry only once they are committed', () =>
   withServerAndReader(async (server, other, headers) => {
     const statusOf = (id: string): unknown => other.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(id);
-    const create = async (): Promise<string> => (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json().loginSessionID;
-    const watch = (id: string) => server.app.server.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${id}/events`, headers });
+    const create = async (): Promise<string> => (await server.app.fastify.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json().loginSessionID;
+    const watch = (id: string) => server.app.fastify.inject({ method: 'GET', url: `/v1/bridges/demo/login-sessions/${id}/events`, headers });
 
     // Nothing else writes in the turn of the cancel: the event must still wait for its own write.
     const cancelled = await create();
     const cancelEvents = watch(cancelled);
     await nextTurn();
-    const cancel = server.app.server.inject({ method: 'DELETE', url: `/v1/bridges/demo/login-sessions/${cancelled}`, headers });
+    const cancel = server.app.fastify.inject({ method: 'DELETE', url: `/v1/bridges/demo/login-sessions/${cancelled}`, headers });
     const cancelStream = await cancelEvents;
     const afterCancel = statusOf(cancelled);
     assert.match(cancelStream.payload, /"status":"cancelled"/);
@@ -206,13 +206,13 @@ test('a client whose change could not be committed gets an error, and the sessio
     const server = await startTestServer({ dataDir: path.dirname(file), logger: { level: 'error', stream: { write: (line: string) => void errors.push(line) } } });
     try {
       const headers = { authorization: `Bearer ${server.token}` };
-      const created = (await server.app.server.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json();
+      const created = (await server.app.fastify.inject({ method: 'POST', url: '/v1/bridges/demo/login-sessions', payload: {}, headers })).json();
       // Make the next commit that writes a login fail, as a full disk would: a deferred foreign
       // key, broken by a trigger on this connection, is checked at COMMIT.
       server.app.db.exec(`
         CREATE TABLE broken (seq INTEGER REFERENCES sessions(seq) DEFERRABLE INITIALLY DEFERRED);
         CREATE TEMP TRIGGER break_commit AFTER INSERT ON logins BEGIN INSERT INTO broken VALUES (-1); END;`);
-      const r = await server.app.server.inject({
+      const r = await server.app.fastify.inject({
         method: 'POST',
         url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`,
         payload: { type: 'user_input', fields: { username: 'nora', password: 'pw' } },
@@ -225,17 +225,17 @@ test('a client whose change could not be committed gets an error, and the sessio
       assert.ok(errors.some((e) => /committing/.test(String(e))), `the failure is logged: ${errors.join('')}`);
       // What the server shows agrees with what it stored: the session did not complete, it
       // failed, and that is saved with the next commit; no account appeared.
-      const read = (await server.app.server.inject({ url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}`, headers })).json();
+      const read = (await server.app.fastify.inject({ url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}`, headers })).json();
       assert.equal(read.status, 'failed', JSON.stringify(read));
       assert.equal(read.error.code, 'session_interrupted');
       assert.match(read.error.message, /could not save/);
       assert.equal(read.account, undefined);
-      assert.deepEqual((await server.app.server.inject({ url: '/v1/accounts', headers })).json(), []);
+      assert.deepEqual((await server.app.fastify.inject({ url: '/v1/accounts', headers })).json(), []);
       assert.equal(server.app.sessions.active, 0);
       const row = server.app.db.prepare('SELECT status, login_id FROM sessions WHERE id = ?').get(created.loginSessionID) as { status: string; login_id: string | null };
       assert.deepEqual(row, { status: 'failed', login_id: null });
       // A retry of the same submit reads the session as it is now.
-      const retry = await server.app.server.inject({
+      const retry = await server.app.fastify.inject({
         method: 'POST',
         url: `/v1/bridges/demo/login-sessions/${created.loginSessionID}/steps/demo.password`,
         payload: { type: 'user_input', fields: { username: 'nora', password: 'pw' } },

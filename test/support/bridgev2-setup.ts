@@ -73,14 +73,6 @@ export async function setupBridgev2(
   };
 }
 
-/** Waits (real time, a few ms of I/O at most) until `condition` holds. */
-export async function waitUntil(condition: () => boolean, what = 'condition', timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 /** Number of log entries whose message contains `text`. */
 export function countLogs(logs: LogEntry[], text: string): number {

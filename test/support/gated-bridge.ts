@@ -2,7 +2,10 @@
  * A bridge for tests that need control over timing: each submit waits until the test opens
  * the gate, and counts how often the bridge saw input.
  */
-import type { Bridge, BridgeDescriptor, LoginProcess, StepOutcome } from '../../src/bridges/types.ts';
+import type { Bridge, BridgeDescriptor, InteractiveStep, LoginProcess, StepOutcome } from '../../src/bridges/types.ts';
+
+/** The gated bridge's one step. */
+const GATED_STEP: InteractiveStep = { type: 'user_input', stepID: 'gated.name', fields: [{ id: 'name', type: 'text' }] };
 
 export class GatedBridge implements Bridge {
   readonly descriptor: BridgeDescriptor;
@@ -10,6 +13,10 @@ export class GatedBridge implements Bridge {
   cancels = 0;
   private gates: (() => void)[] = [];
   healthy = true;
+  /** Whether a submit waits for the gate (`open()`), or answers at once. */
+  holding = true;
+  /** What a submit answers: the login complete, or the same step asked again. */
+  answer: 'complete' | 'ask-again' = 'complete';
 
   constructor(overrides: Partial<BridgeDescriptor> = {}) {
     this.descriptor = {
@@ -49,7 +56,8 @@ export class GatedBridge implements Bridge {
     const process: LoginProcess = {
       submit: async (input) => {
         this.submits++;
-        await new Promise<void>((resolve) => this.gates.push(resolve));
+        if (this.holding) await new Promise<void>((resolve) => this.gates.push(resolve));
+        if (this.answer === 'ask-again') return { kind: 'step', step: GATED_STEP };
         return { kind: 'complete', login: { loginID: `u-${input.name}`, user: { id: `u-${input.name}`, username: input.name }, status: 'connected' } };
       },
       wait: () => Promise.reject(new Error('nothing to wait for')),
@@ -57,19 +65,11 @@ export class GatedBridge implements Bridge {
         this.cancels++;
       },
     };
-    return { process, first: { kind: 'step', step: { type: 'user_input', stepID: 'gated.name', fields: [{ id: 'name', type: 'text' }] } } };
+    return { process, first: { kind: 'step', step: GATED_STEP } };
   }
   async logout() {}
 }
 
-/** Resolve once `cond()` holds, checking after each turn of the event loop (bounded). */
-export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** A bridge whose calls fail in a chosen way. */
 export class BrokenBridge extends GatedBridge {

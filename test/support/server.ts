@@ -69,7 +69,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.httpTimeouts ? { httpTimeouts: opts.httpTimeouts } : {}),
   });
   const token = app.tokens.create('test', clock.now()).token;
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
+  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   const baseURL = app.baseURL();
   const api = async (method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
     const h: Record<string, string> = { authorization: `Bearer ${token}`, ...headers };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { GatedBridge, until } from '../support/gated-bridge.ts';
+import { eventually } from '../support/eventually.ts';
+import { GatedBridge } from '../support/gated-bridge.ts';
 import { assertNoProblems, connectDemo, openBridgeList, screenshot, startWeb, waitForHeading, type WebHarness } from './browser.ts';
 
 let web: WebHarness;
@@ -29,7 +30,7 @@ async function gatedLogin(name: string): Promise<void> {
   const { server } = web;
   const created = await server.api('POST', '/v1/bridges/single/login-sessions');
   const submitted = server.api('POST', `/v1/bridges/single/login-sessions/${created.body.loginSessionID}/steps/gated.name`, { type: 'user_input', fields: { name } });
-  await until(() => single.waiting > 0, 'the gated submit');
+  await eventually(() => single.waiting > 0, 'the gated submit');
   single.open();
   assert.equal((await submitted).body.status, 'complete');
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { LoginStore } from '../../src/store/logins.ts';
-import { GatedBridge, until } from '../support/gated-bridge.ts';
+import { eventually } from '../support/eventually.ts';
+import { GatedBridge } from '../support/gated-bridge.ts';
 import { assertNoProblems, connectDemo, openBridgeList, screenshot, startWeb, waitForHeading, type WebHarness } from './browser.ts';
 
 let web: WebHarness;
@@ -138,7 +139,7 @@ test('on a bridge with one flow, Reconnect starts the session at once', async ()
   const { page, server } = web;
   const created = await server.api('POST', '/v1/bridges/single/login-sessions');
   const submitted = server.api('POST', `/v1/bridges/single/login-sessions/${created.body.loginSessionID}/steps/gated.name`, { type: 'user_input', fields: { name: 'gina' } });
-  await until(() => single.waiting > 0, 'the gated submit');
+  await eventually(() => single.waiting > 0, 'the gated submit');
   single.open();
   assert.equal((await submitted).body.status, 'complete');
 

@@ -14,7 +14,7 @@ import type { ConnectionFlags } from './connection.ts';
 import { runClientCommand } from './context.ts';
 import { ExitCode } from './exit-codes.ts';
 import { parseFieldAssignments } from './fields.ts';
-import { processIO, type ClientIO } from './io.ts';
+import type { ClientIO } from './io.ts';
 
 export type { ClientIO } from './io.ts';
 
@@ -23,13 +23,13 @@ interface CommonFlags extends ConnectionFlags {
 }
 
 /**
- * Adds the client commands to `program`.
+ * Adds the client commands to `program`, talking to the world through `io`.
  * @example
  * const program = new Command('bridge-login');
- * registerClientCommands(program);
+ * registerClientCommands(program, processIO(process));
  * await program.parseAsync();
  */
-export function registerClientCommands(program: Command, io: ClientIO = processIO()): void {
+export function registerClientCommands(program: Command, io: ClientIO): void {
   const add = (name: string, description: string) => {
     const command = program
       .command(name)

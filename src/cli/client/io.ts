@@ -35,20 +35,24 @@ export interface ClientIO {
   exit(code: number): void;
 }
 
-/** The real process: its streams, environment, signals and the global `fetch`. */
-export function processIO(): ClientIO {
+/**
+ * The IO of a real process (`main.ts` passes `process`): its streams, environment, signals and
+ * the global `fetch`. Nothing else in the command line touches the process.
+ */
+export function processIO(proc: NodeJS.Process): ClientIO {
+  const dataDir = proc.env['BRIDGE_LOGIN_DATA_DIR'];
   return {
     // Standard input is opened only by a command that reads it (not by `serve`, say).
     get stdin() {
-      return process.stdin;
+      return proc.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    env: proc.env,
     fetch: globalThis.fetch,
     clock: systemClock,
     // The same data directory the server uses when started from this environment.
-    tokenFilePath: path.join(process.env['BRIDGE_LOGIN_DATA_DIR'] ? path.resolve(process.env['BRIDGE_LOGIN_DATA_DIR']) : defaultDataDir(), TOKEN_FILE_NAME),
+    tokenFilePath: path.join(dataDir ? path.resolve(dataDir) : defaultDataDir(), TOKEN_FILE_NAME),
     readTokenFile(filePath) {
       try {
         return readFileSync(filePath, 'utf8');
@@ -57,12 +61,12 @@ export function processIO(): ClientIO {
       }
     },
     onInterrupt(handler) {
-      process.on('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
+      proc.on('SIGINT', handler);
+      return () => proc.off('SIGINT', handler);
     },
     exit(code) {
       // Leave nothing (keep-alive sockets, a paused stdin) to hold the process open.
-      process.exit(code);
+      proc.exit(code);
     },
   };
 }

@@ -37,7 +37,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
   const tokenFile = path.join(config.dataDir, TOKEN_FILE_NAME);
   const first = ensureFirstToken(app, tokenFile);
   try {
-    await app.server.listen({ host: config.host, port: config.port });
+    await app.fastify.listen({ host: config.host, port: config.port });
   } catch (err) {
     await app.close();
     throw err;

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config/config.ts';
 import { DatabaseVersionError } from '../store/db.ts';
-import { startServer } from '../server.ts';
+import { startServer } from '../start-server.ts';
 import type { ProgramIO } from './program.ts';
 
 export function serveCommand(io: ProgramIO): Command {

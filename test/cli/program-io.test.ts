@@ -1,0 +1,45 @@
+/**
+ * The program talks to the world only through the IO it is given: the environment that names
+ * the server and token, the output streams and the exit code all come from `buildProgram(io)`.
+ */
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { ManualClock } from '../../src/clock.ts';
+import { buildProgram, type ProgramIO } from '../../src/cli/program.ts';
+import { startTestServer } from '../support/server.ts';
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, text: () => text };
+}
+
+test('client commands read the server and token from the given environment, and write to the given streams', async () => {
+  const s = await startTestServer();
+  try {
+    const stdout = capture();
+    const stderr = capture();
+    const exits: number[] = [];
+    const io: ProgramIO = {
+      stdin: new PassThrough(),
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      env: { BEEPER_DESKTOP_BASE_URL: s.baseURL, BEEPER_ACCESS_TOKEN: s.token },
+      fetch: globalThis.fetch,
+      clock: new ManualClock(0),
+      tokenFilePath: 'no-token-file',
+      readTokenFile: () => undefined,
+      onInterrupt: () => () => {},
+      exit: (code) => void exits.push(code),
+    };
+    await buildProgram(io).parseAsync(['bridges', '--json'], { from: 'user' });
+    assert.deepEqual(exits, [0], stderr.text());
+    const bridges = JSON.parse(stdout.text()) as { items?: { id: string }[] } | { id: string }[];
+    const ids = (Array.isArray(bridges) ? bridges : (bridges.items ?? [])).map((b) => b.id);
+    assert.ok(ids.includes('demo'), stdout.text());
+  } finally {
+    await s.close();
+  }
+});
