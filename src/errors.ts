@@ -39,7 +39,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export const MESSAGES = {
   invalid_json: 'the request body is not valid JSON',
   payload_too_large: `the request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`,
-  unsupported_media_type: 'request bodies must be JSON (Content-Type: application/json)',
+  unsupported_media_type: 'request bodies must be JSON (Content-Type: application/json), not compressed',
   internal_error: 'Something went wrong on the server. The error was logged; please report it.',
   shutting_down: 'the server is shutting down',
 } as const;

@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { TokenStore } from '../store/tokens.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 
 export interface AuthLimits {
   /** Failed attempts allowed per client in a window. */

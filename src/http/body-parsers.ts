@@ -4,10 +4,10 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback } from 'fastify';
-import { ApiError } from './errors.ts';
+import { ApiError, MESSAGES, invalidJSON } from '../errors.ts';
 
 function notJSON(): ApiError {
-  return new ApiError('unsupported_media_type', 'request bodies must be JSON (Content-Type: application/json), not compressed');
+  return new ApiError('unsupported_media_type', MESSAGES.unsupported_media_type);
 }
 
 /** Whether a body comes compressed (or otherwise encoded): this server reads plain JSON only. */
@@ -23,7 +23,7 @@ const parsers: FastifyPluginCallback = (app, _opts, done) => {
     try {
       parsed(null, JSON.parse(body as string));
     } catch {
-      parsed(new ApiError('invalid_json', 'the request body is not valid JSON'), undefined);
+      parsed(invalidJSON(), undefined);
     }
   });
   // Any other content type: an empty body is no body (some HTTP libraries label an empty POST as

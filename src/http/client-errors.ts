@@ -9,11 +9,11 @@ import { STATUS_CODES } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, internalError } from './errors.ts';
+import { ApiError, internalError, invalidRequest } from '../errors.ts';
 import { sendApiError } from './error-handler.ts';
 
 function invalid(message: string, code: string): ApiError {
-  return new ApiError('invalid_request', message, { issues: [{ code, message, path: [] }] });
+  return invalidRequest([{ code, message, path: [] }], message);
 }
 
 /** What a parse error of Node's becomes. */

@@ -4,7 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback } from 'fastify';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 
 /** Where the durability hook learns that the writes made so far are saved. */
 export interface DurabilityOptions {

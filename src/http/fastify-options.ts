@@ -2,6 +2,7 @@
  * The Fastify server's options: body limit, request IDs, bounds on slow clients, errors in the
  * contract's shape for malformed HTTP, lazily compiled serializers, and the router's limits.
  */
+import { BODY_LIMIT_BYTES } from '../errors.ts';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { FastifyHttpOptions } from 'fastify';
@@ -25,7 +26,7 @@ export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({ hea
 /** The options of the app's Fastify instance, but logging (see `logging.ts`). */
 export function fastifyOptions(timeouts: HttpTimeouts): FastifyHttpOptions<Server> {
   return {
-    bodyLimit: 64 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     // Idle connections and half-sent requests are closed after bounded times. No socket

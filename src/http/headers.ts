@@ -4,7 +4,7 @@
  * repeats one of them is ambiguous, and a proxy in front may have read the other copy, so it
  * is refused rather than guessed at.
  */
-import { ApiError } from './errors.ts';
+import { invalidRequest } from '../errors.ts';
 
 const SINGLE: ReadonlySet<string> = new Set(['host', 'authorization', 'content-type', 'content-length', 'origin', 'idempotency-key', 'x-stainless-timeout']);
 
@@ -17,7 +17,7 @@ export function checkRepeatedHeaders(rawHeaders: readonly string[]): void {
     seen ??= new Set();
     if (seen.has(name)) {
       const message = `the header "${name}" appears more than once`;
-      throw new ApiError('invalid_request', message, { issues: [{ code: 'duplicate', message, path: ['headers', name] }] });
+      throw invalidRequest([{ code: 'duplicate', message, path: ['headers', name] }], message);
     }
     seen.add(name);
   }

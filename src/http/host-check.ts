@@ -2,7 +2,7 @@
  * DNS-rebinding defence (`api.md` §1): only loopback names and configured hosts may appear in
  * the `Host` header.
  */
-import { ApiError } from './errors.ts';
+import { invalidRequest } from '../errors.ts';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -37,7 +37,7 @@ export function targetAuthority(url: string): string | undefined {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url);
   if (!m) {
     const message = 'the request target must be a path such as /v1/info';
-    throw new ApiError('invalid_request', message, { issues: [{ code: 'request_target', message, path: [] }] });
+    throw invalidRequest([{ code: 'request_target', message, path: [] }], message);
   }
   return m[1]!.slice(m[1]!.lastIndexOf('@') + 1);
 }

@@ -4,7 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback } from 'fastify';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 import { checkRepeatedHeaders } from './headers.ts';
 import { makeHostCheck, targetAuthority } from './host-check.ts';
 
