@@ -236,7 +236,6 @@ const EXPECTED: Record<string, number[]> = {
 };
 
 test(`${RUNS} generated malformed requests across every route each get a 4xx in the error shape`, async () => {
-  const started = Date.now();
   const seen = new Map<string, number>();
   const arb = fc.constantFrom(...routes).chain((route) => malformed(route).map((req) => ({ route, req })));
   const run = await fc.check(
@@ -257,12 +256,10 @@ test(`${RUNS} generated malformed requests across every route each get a 4xx in 
     assert.fail(`seed ${run.seed}, path ${run.counterexamplePath}: ${String(run.errorInstance)}\n${example.slice(0, 3000)}`);
   }
   assert.equal(run.numRuns, RUNS);
-  const elapsed = Date.now() - started;
   // Every route got malformed requests of every kind that applies to it.
   for (const r of routes) {
     assert.ok([...seen.keys()].some((k) => k.startsWith(`${r.method} ${r.path} `)), `${r.method} ${r.path} was never tried`);
   }
-  assert.ok(elapsed < 30_000, `the run took ${elapsed} ms`);
 });
 
 test('malformed HTTP on a real socket (bad framing, duplicated headers, huge heads) gets a 4xx in the error shape', async () => {
@@ -309,14 +306,12 @@ test('malformed HTTP on a real socket (bad framing, duplicated headers, huge hea
     ['percent-encoded route name, no token (2)', [get('/v1/%61ccounts')]],
     ['asterisk target', [get('*', auth)]],
   ];
-  const started = Date.now();
   const results = await Promise.all(cases.map(async ([name, chunks]) => ({ name, result: await rawRequest(port, chunks, 3000) })));
   for (const { name, result } of results) {
     assert.ok(result.responses.length >= 1, `${name}: no answer before the connection ended`);
     const r = result.responses[0]!;
     assertClientError(r.status, r.headers, r.body, name);
   }
-  assert.ok(Date.now() - started < 10_000);
 });
 
 test('after all that, the server still completes demo logins', async () => {
