@@ -1,0 +1,3 @@
+import { realBridgeSuite } from './suite.ts';
+
+realBridgeSuite('v0.26.0');
