@@ -5,9 +5,9 @@
 import { ApiError } from '../errors.ts';
 import { BridgeUnavailableError, LoginLimitError, UnknownLoginError, UnsupportedRemovalError } from './types.ts';
 
-/** 503 `bridge_unavailable` for a bridge that did not answer (or answered nonsense). */
+/** 503 `bridge_unavailable` for a bridge that did not answer, answered nonsense, or refused this server. */
 export function unreachable(bridgeID: string, err: unknown): ApiError {
-  return new ApiError('bridge_unavailable', `bridge "${bridgeID}" cannot be reached: ${err instanceof Error ? err.message : String(err)}`);
+  return new ApiError('bridge_unavailable', `bridge "${bridgeID}" is unavailable: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 /** The API error a bridge's exception stands for, or undefined when it is not one of the typed ones. */

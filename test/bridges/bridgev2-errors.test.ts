@@ -144,7 +144,7 @@ test('a hung bridge: the start times out on the clock → BridgeUnavailableError
   });
 });
 
-test('wrong shared secret: health explains, the start fails bridge_error, the secret appears nowhere', async (t) => {
+test('wrong shared secret: health explains, the start is bridge_unavailable, logged once, the secret appears nowhere', async (t) => {
   const { fake, logs } = await setupBridgev2(t);
   const wrong = await setupBridgev2(t, {
     config: { provisioning: { url: fake.url, sharedSecret: 'not-the-secret-at-all', userID: fake.userID } },
@@ -152,11 +152,20 @@ test('wrong shared secret: health explains, the start fails bridge_error, the se
   const health = await wrong.bridge.health();
   assert.equal(health.reachable, false);
   assert.match(health.statusText ?? '', /M_UNKNOWN_TOKEN/);
-  const { first } = await wrong.bridge.startLogin({ flowID: 'password', signal: new AbortController().signal });
-  const error = errorOf(first);
-  assert.equal(error.code, 'bridge_error');
-  assert.equal(error.details?.errcode, 'M_UNKNOWN_TOKEN');
-  const everything = JSON.stringify([health, error, logs, wrong.logs]);
+  // A config problem, like an unreachable bridge: 503 at create, never a failed login.
+  const refused = await wrong.bridge.startLogin({ flowID: 'password', signal: new AbortController().signal }).then(
+    () => assert.fail('the start should be refused'),
+    (error: Error) => error,
+  );
+  assert.equal(refused.name, 'BridgeUnavailableError');
+  assert.match(refused.message, /refused the provisioning credentials \(M_UNKNOWN_TOKEN/);
+  await wrong.bridge.health();
+  const stateLines = wrong.logs.filter((l) => l.msg.startsWith('bridgev2: the bridge'));
+  assert.deepEqual(
+    stateLines.map((l) => l.msg),
+    ["bridgev2: the bridge refused this server's provisioning credentials (check sharedSecret and the user's permission)"],
+  );
+  const everything = JSON.stringify([health, refused.message, logs, wrong.logs]);
   assert.ok(!everything.includes('not-the-secret-at-all'));
   assert.ok(!everything.includes(fake.sharedSecret));
 });

@@ -25,7 +25,7 @@ import {
 } from '../types.ts';
 import { ProvisioningClient } from './client.ts';
 import type { Bridgev2BridgeConfig } from './config.ts';
-import { ProvisioningError, ProvisioningHTTPError, isUnreachable } from './errors.ts';
+import { ProvisioningError, ProvisioningHTTPError, isAccessRefusal, isUnreachable } from './errors.ts';
 import { Bridgev2LoginProcess, type Bridgev2ResumeState, type Logger, type ProcessContext } from './login-process.ts';
 import { loginErrorFromHTTP } from './map-error.ts';
 import { bridgeLoginFromWhoami, loginStatusFromState, userFromWhoamiLogin } from './map-state.ts';
@@ -62,6 +62,8 @@ export class Bridgev2Bridge implements Bridge {
   readonly #closed = new AbortController();
   readonly #ctx: ProcessContext;
   #health: { at: number; value: Promise<BridgeHealth> } | undefined;
+  /** The last availability logged: `ok` until something else is seen. */
+  #availability = 'ok';
 
   constructor(config: Bridgev2BridgeConfig, deps: Bridgev2Deps) {
     this.descriptor = {
@@ -100,8 +102,14 @@ export class Bridgev2Bridge implements Bridge {
     const now = this.#clock.now();
     if (this.#health && now - this.#health.at < HEALTH_TTL_MS) return this.#health.value;
     const value = this.#client.flows({ timeoutMs: HEALTH_TIMEOUT_MS }).then(
-      (): BridgeHealth => ({ reachable: true }),
-      (error: unknown): BridgeHealth => ({ reachable: false, statusText: unavailableText(error) }),
+      (): BridgeHealth => {
+        this.#noteAvailability(undefined);
+        return { reachable: true };
+      },
+      (error: unknown): BridgeHealth => {
+        this.#noteAvailability(error);
+        return { reachable: false, statusText: unavailableText(error) };
+      },
     );
     this.#health = { at: now, value };
     return value;
@@ -152,8 +160,8 @@ export class Bridgev2Bridge implements Bridge {
       known = (await this.#client.logins({ signal })).login_ids ?? [];
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if (isUnreachable(error)) throw unavailableError(error);
-      // Any other refusal (e.g. bad credentials) shows up again, mapped, on the start itself.
+      if (isUnreachable(error) || isAccessRefusal(error)) throw this.#unavailable(error);
+      // Any other refusal shows up again, mapped, on the start itself.
     }
     let envelope: WireStepEnvelope;
     try {
@@ -165,7 +173,7 @@ export class Bridgev2Bridge implements Bridge {
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       // Start is not idempotent, so it is never retried.
-      if (isUnreachable(error)) throw unavailableError(error);
+      if (isUnreachable(error) || isAccessRefusal(error)) throw this.#unavailable(error);
       if (!(error instanceof ProvisioningHTTPError)) {
         return failedStart('bridge_error', 'The bridge sent an answer this server cannot read.');
       }
@@ -233,10 +241,44 @@ export class Bridgev2Bridge implements Bridge {
 
   /** Runs a call; any failure becomes a {@link BridgeUnavailableError} (its `cause` is the original). */
   async #call<T>(fn: () => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      return await fn();
+      result = await fn();
     } catch (error) {
-      throw unavailableError(error);
+      throw this.#unavailable(error);
+    }
+    this.#noteAvailability(undefined);
+    return result;
+  }
+
+  #unavailable(error: unknown): BridgeUnavailableError {
+    const cause = error instanceof BridgeUnavailableError ? error.cause : error;
+    // Only what says something about the bridge as a whole (not e.g. a 404 for one login).
+    if (isUnreachable(cause) || isAccessRefusal(cause)) this.#noteAvailability(cause);
+    return unavailableError(error);
+  }
+
+  /**
+   * Logs the bridge's availability once per change (down, refusing this server's credentials,
+   * back again), so that a broken config shows in the log without a line per request.
+   */
+  #noteAvailability(error: unknown): void {
+    const state = error === undefined ? 'ok' : isAccessRefusal(error) ? `refused ${error.status} ${error.errcode}` : 'unreachable';
+    if (state === this.#availability) return;
+    const before = this.#availability;
+    this.#availability = state;
+    const bridgeID = this.descriptor.id;
+    if (state === 'ok') {
+      if (before !== 'ok') this.#log('bridgev2: the bridge answers again', { bridgeID });
+    } else if (error instanceof ProvisioningHTTPError && isAccessRefusal(error)) {
+      this.#log('bridgev2: the bridge refused this server\'s provisioning credentials (check sharedSecret and the user\'s permission)', {
+        bridgeID,
+        status: error.status,
+        errcode: error.errcode,
+        error: error.error,
+      });
+    } else {
+      this.#log('bridgev2: the bridge cannot be reached', { bridgeID, error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -281,7 +323,7 @@ function unavailableError(error: unknown): BridgeUnavailableError {
 
 /** Why the bridge is unusable, in words (no URL query, no secret: errors carry neither). */
 function unavailableText(error: unknown): string {
-  if (error instanceof ProvisioningHTTPError && (error.status === 401 || error.status === 403)) {
+  if (isAccessRefusal(error)) {
     return `The bridge refused the provisioning credentials (${error.errcode ?? error.status}: ${error.error ?? ''}).`;
   }
   if (error instanceof ProvisioningError) return `The bridge is not answering: ${error.message}`;

@@ -80,6 +80,19 @@ export function isUnreachable(error: unknown): boolean {
   return error instanceof ProvisioningHTTPError && error.errcode === undefined && [502, 503, 504].includes(error.status);
 }
 
+/**
+ * Whether `error` is the provisioning API refusing this server itself (a wrong shared secret,
+ * a user without the login permission, the API turned off): a config problem, not a login's.
+ */
+export function isAccessRefusal(error: unknown): error is ProvisioningHTTPError {
+  if (!(error instanceof ProvisioningHTTPError)) return false;
+  if (error.status === 401) return true;
+  return error.status === 403 && ACCESS_REFUSALS.has(error.error ?? '');
+}
+
+/** The provisioning API's own 403 messages (a connector's 403 is about what was entered). */
+export const ACCESS_REFUSALS: ReadonlySet<string> = new Set(['User does not have login permissions', 'Provisioning API is disabled']);
+
 function readErrorBody(body: unknown): {
   errcode?: string;
   error?: string;

@@ -288,6 +288,12 @@ export class Bridgev2LoginProcess implements LoginProcess {
       // The bridge did not take this input but keeps the process: the step stays as it is.
       return { kind: 'step', step: this.#step };
     }
+    if (error.errcode === 'M_BAD_STATE') {
+      // Bridges before mautrix-go v0.26.3 keep a completed process: the re-sent step is then
+      // refused as out of date instead of 404. A login that appeared meanwhile is ours.
+      const completed = await this.#findCompletedLogin();
+      if (completed) return this.#finish({ kind: 'complete', login: completed });
+    }
     if (error.errcode !== undefined && PROCESS_SURVIVES.has(error.errcode)) await this.#cancelOnBridge();
     return this.#finish({ kind: 'failed', error: loginErrorFromHTTP(error) });
   }

@@ -8,14 +8,19 @@
  * | 410 `FI.MAU.BRIDGE.LOGIN_CANCELLED` (cancelled by someone other than us) | `cancelled` |
  * | `FI.MAU.BRIDGE.LOGIN_TIMED_OUT`; `M_UNKNOWN` whose internal error is "context deadline exceeded" | `login_timed_out` |
  * | `COM.BEEPER.WEBAUTHN_UNSUPPORTED` | `webauthn_unsupported` |
+ * | `M_FORBIDDEN` (other than the provisioning API's own refusals) | `invalid_credentials` |
  * | anything else (`M_UNKNOWN`, `M_BAD_STATE`, connector codes, …) | `bridge_error` |
+ *
+ * Only a typed refusal is a wrong password: a plain connector error (500 `M_UNKNOWN`) may be
+ * anything, so it stays `bridge_error`, with the bridge's own text as the message.
  *
  * 404 "Login not found" needs a look at the bridge's logins first, so the login process handles it.
  */
 
 import type { LoginError } from '../types.ts';
-import type { ProvisioningHTTPError } from './errors.ts';
+import { ACCESS_REFUSALS, type ProvisioningHTTPError } from './errors.ts';
 
+/** The session error for a bridge's error answer during a login. */
 export function loginErrorFromHTTP(error: ProvisioningHTTPError): LoginError {
   const details = error.toDetails();
   switch (error.errcode) {
@@ -29,6 +34,10 @@ export function loginErrorFromHTTP(error: ProvisioningHTTPError): LoginError {
         message: 'The bridge asks for a passkey (WebAuthn), which this server does not support yet.',
         details,
       };
+  }
+  if (error.errcode === 'M_FORBIDDEN' && !ACCESS_REFUSALS.has(error.error ?? '')) {
+    // The connector refused what was entered (bridges wrap their network's "wrong password" so).
+    return { code: 'invalid_credentials', message: error.error || 'The bridge refused the credentials.', details };
   }
   if (error.errcode === 'M_UNKNOWN' && error.internalError?.includes('context deadline exceeded')) {
     // The bridge's 30-minute process deadline hit a running step.
