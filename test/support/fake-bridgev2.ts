@@ -4,7 +4,7 @@
  * protocol notes (`bridgev2-provisioning.md`) §11 "Fake server": shared-secret auth with
  * `user_id` and the login permission, the error shapes of §3, the §6 step manager, the
  * dummybridge flows of §10 plus a refreshing `qr` flow, whoami/logins/logout/capabilities, and a
- * `legacy` mode for bridges older than v0.28.1 (§9). Tests drive waiting steps through hooks
+ * `generation` modes for older mautrix-go versions (docs/bridgev2.md §5). Tests drive waiting steps through hooks
  * (`scanQR`, `refreshDisplay`, `failProcess`) and break things on purpose (`dropPolls`, `down`,
  * `hang`).
  *
@@ -29,6 +29,8 @@ import { defaultCapabilities, isJSON, matchRoute, parseStringMap, readBody, requ
 export { RespError } from './fake-bridgev2/resp-error.ts';
 export type { FakeUserLogin, FakeBridgeState } from './fake-bridgev2/state.ts';
 
+export type FakeGeneration = 'v0.30' | 'v0.29' | 'v0.26.3' | 'v0.26.0';
+
 export type PermissionLevel = 'block' | 'relay' | 'commands' | 'user' | 'admin';
 
 export interface FakeBridgev2Options {
@@ -36,8 +38,18 @@ export interface FakeBridgev2Options {
   clock?: Clock;
   /** Default: 32 random characters. Shorter than 16 characters disables the API (403). */
   sharedSecret?: string;
-  /** Emulate a bridge older than v0.28.1 (notes §9). */
+  /** Emulate a bridge older than v0.28.1 (notes §9); the same as `generation: 'v0.26.3'`. */
   legacy?: boolean;
+  /**
+   * The mautrix-go generation to emulate, as the real-bridge tests observed it (docs/bridgev2.md):
+   * - `v0.30` (default): `txn_id`, replay and join, 403/410 statuses;
+   * - `v0.29` (v0.28.1–v0.29.x): cancel and the deadline, no `txn_id`, a repeated POST joins the
+   *   running step, `FI.MAU.BRIDGE.*` are 500;
+   * - `v0.26.3` (v0.26.3–v0.28.0): a step runs inside its request, no cancel endpoint;
+   * - `v0.26.0` (before v0.26.3): as `v0.26.3`, and finished or failed processes are kept, so a
+   *   lost completion reads `M_BAD_STATE` and a dropped wait can be sent again.
+   */
+  generation?: FakeGeneration;
   /** `max_logins` of the permission; 0 = unlimited (default). */
   maxLogins?: number;
   /** Bridge `permissions`: MXID, domain or `*` → level. Default `{'*': 'relay', 'example.com': 'user'}`. */
@@ -83,7 +95,9 @@ export class FakeBridgev2 {
   readonly sharedSecret: string;
   /** A user with `user` level under the default permissions. */
   readonly userID = '@alice:example.com';
+  /** A step runs inside its request and there is no cancel endpoint (before v0.28.1). */
   readonly legacy: boolean;
+  readonly generation: FakeGeneration;
   readonly logins: FakeLogins;
   readonly manager: StepManager;
   /** Every request that passed auth, in order (no headers: they hold the secret). */
@@ -100,10 +114,14 @@ export class FakeBridgev2 {
     this.#options = options;
     const clock = options.clock ?? systemClock;
     this.sharedSecret = options.sharedSecret ?? randomBytes(24).toString('base64url');
-    this.legacy = options.legacy ?? false;
+    this.generation = options.generation ?? (options.legacy ? 'v0.26.3' : 'v0.30');
+    this.legacy = this.generation === 'v0.26.3' || this.generation === 'v0.26.0';
     this.logins = new FakeLogins({ autoConnect: options.autoConnect ?? false, now: () => clock.now() });
     this.manager = new StepManager({
       legacy: this.legacy,
+      txn: this.generation === 'v0.30',
+      oldStatus: this.generation !== 'v0.30',
+      keepsFinished: this.generation === 'v0.26.0',
       literalReplay: options.literalReplay ?? false,
       failOnWebauthn: options.failOnWebauthn ?? false,
       maxLogins: options.maxLogins ?? 0,
@@ -337,11 +355,11 @@ export class FakeBridgev2 {
       case 'display_and_wait':
         break;
       case 'complete':
-        return { err: errors.alreadyFinished(this.legacy) };
+        return { err: errors.alreadyFinished(this.generation !== 'v0.30') };
       default:
         return { err: errors.invalidStepType(stepType) };
     }
-    return this.manager.step(proc, { stepID, stepType, txnID: this.legacy ? undefined : txnID, body: params, signal }, res);
+    return this.manager.step(proc, { stepID, stepType, txnID: this.generation === 'v0.30' ? txnID : undefined, body: params, signal }, res);
   }
 
   #logout(userID: string, loginID: string): Result {

@@ -51,7 +51,14 @@ export interface FakeProcess {
 }
 
 export interface StepManagerOptions {
+  /** A step runs inside its request, behind a per-process lock (before v0.28.1). */
   legacy: boolean;
+  /** Steps carry a `txn_id` (v0.30.0+). */
+  txn: boolean;
+  /** The `FI.MAU.BRIDGE.*` codes are 500 (before v0.30.0). */
+  oldStatus: boolean;
+  /** Completed and failed processes are never removed (before v0.26.3). */
+  keepsFinished: boolean;
   /** Apply §6.2 step 3 literally: a re-attach to a running step whose previous step had the same id is a replay. */
   literalReplay?: boolean;
   failOnWebauthn: boolean;
@@ -76,11 +83,11 @@ export class StepManager {
   }
 
   async start(userID: string, flowID: string, overrideLoginID: string | undefined, request: AbortSignal): Promise<Result> {
-    const { legacy, logins, maxLogins } = this.options;
+    const { legacy, oldStatus, logins, maxLogins } = this.options;
     if (overrideLoginID !== undefined) {
       if (logins.get(overrideLoginID)?.userID !== userID) return { err: errors.loginNotFound() };
     } else if (maxLogins > 0 && logins.of(userID).length >= maxLogins) {
-      return { err: errors.tooManyLogins(maxLogins, legacy) };
+      return { err: errors.tooManyLogins(maxLogins, oldStatus) };
     }
     const proc = this.#create(userID, flowID, overrideLoginID);
     this.history.set(proc.id, proc);
@@ -97,7 +104,7 @@ export class StepManager {
     // A client that went away before the first step cancels the process.
     if (request.aborted) {
       this.#destroy(proc, new Error('context canceled'));
-      return { err: errors.loginCancelled(legacy) };
+      return { err: errors.loginCancelled(oldStatus) };
     }
     this.processes.set(proc.id, proc);
     if (!legacy) proc.timer = this.options.clock.setTimeout(() => this.#expire(proc), PROCESS_TIMEOUT_MS);
@@ -131,7 +138,10 @@ export class StepManager {
     if (proc.err) return { err: proc.err };
     // 3. Replay: the previous step again (by txn_id, or by step id while the next one runs).
     //    The same txn as `next` is a re-attach and joins below instead (notes §12).
-    const reattach = !this.options.literalReplay && txnID !== undefined && txnID === proc.next.txn_id;
+    // Without txn_ids (v0.28.1–v0.29.x) a repeated POST waits on the process lock for the
+    // running step and gets its answer: a join too.
+    const reattach =
+      (!this.options.literalReplay && txnID !== undefined && txnID === proc.next.txn_id) || (!this.options.txn && proc.started);
     if (proc.prev && ((txnID !== undefined && proc.prev.txn_id === txnID) || (proc.started && !reattach && proc.prev.step_id === stepID))) {
       return { ok: proc.next };
     }
@@ -279,7 +289,7 @@ export class StepManager {
     proc.executions++;
     try {
       const step = type === 'display_and_wait' ? await proc.connector.wait(signal) : await proc.connector.submit(body, signal);
-      if (proc.removed) return { err: proc.err ?? errors.loginCancelled(legacy) };
+      if (proc.removed) return { err: proc.err ?? errors.loginCancelled(this.options.oldStatus) };
       return this.#accept(proc, step);
     } catch (error) {
       const message = !legacy
@@ -288,6 +298,8 @@ export class StepManager {
           ? 'Internal error waiting for login'
           : 'Internal error submitting input';
       const err = toRespError(error, message, legacy);
+      // Before v0.26.3 a failed step leaves the process as it was: the same step can be sent again.
+      if (this.options.keepsFinished) return { err };
       if (!legacy) proc.err = err;
       this.#destroy(proc, new Error('step failed'));
       return { err };
@@ -306,7 +318,7 @@ export class StepManager {
       this.#destroy(proc, new Error('step failed'));
       return { err };
     }
-    const wire: WireStep = { login_id: proc.id, ...step, ...(!legacy && { txn_id: `bls_${xid()}` }) };
+    const wire: WireStep = { login_id: proc.id, ...step, ...(this.options.txn && { txn_id: `bls_${xid()}` }) };
     proc.prev = proc.next;
     proc.next = wire;
     proc.started = false;
@@ -315,7 +327,8 @@ export class StepManager {
       const loginID = step.complete?.user_login_id;
       // A re-login that ended on another remote account replaces the old login (LOGIN_OVERRIDDEN).
       if (proc.overrideLoginID !== undefined && proc.overrideLoginID !== loginID) this.options.logins.delete(proc.overrideLoginID);
-      this.#remove(proc);
+      // Before v0.26.3 a completed process stays: sending its last step again is M_BAD_STATE.
+      if (!this.options.keepsFinished) this.#remove(proc);
     }
     return { ok: wire };
   }
