@@ -69,6 +69,7 @@ const yes = (b: boolean): string => (b ? 'yes' : 'no');
 /** The version table of docs/bridgev2.md, rendered from {@link BEHAVIOUR}. */
 export function renderVersionTable(): string {
   const rows: [string, (b: VersionBehaviour) => string][] = [
+    ['every flow of the test bridge, cancel, reconnect, `max_logins`, login states, logout, capabilities, restart mid-QR, bridge killed mid-login', () => 'pass'],
     ['`txn_id` on every step', (b) => yes(b.txnID)],
     ['`/login/cancel` endpoint', (b) => yes(b.cancelEndpoint)],
     ['cancelling a session ends the bridge\'s process', (b) => yes(b.cancelEndsProcess)],

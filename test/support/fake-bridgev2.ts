@@ -3,8 +3,9 @@
  * A fake mautrix bridgev2 provisioning API on an ephemeral 127.0.0.1 port, following the
  * protocol notes (`bridgev2-provisioning.md`) §11 "Fake server": shared-secret auth with
  * `user_id` and the login permission, the error shapes of §3, the §6 step manager, the
- * dummybridge flows of §10 plus a refreshing `qr` flow, whoami/logins/logout/capabilities, and a
- * `generation` modes for older mautrix-go versions (docs/bridgev2.md §5). Tests drive waiting steps through hooks
+ * dummybridge flows of §10 plus a refreshing `qr` flow, whoami/logins/logout/capabilities, and
+ * `generation` modes for older mautrix-go versions (docs/bridgev2.md §5). Tests drive waiting
+ * steps through hooks
  * (`scanQR`, `refreshDisplay`, `failProcess`) and break things on purpose (`dropPolls`, `down`,
  * `hang`).
  *
