@@ -35,7 +35,7 @@ for (const version of wanted.length > 0 ? wanted : TEST_BRIDGE_VERSIONS) {
     cwd: BRIDGE_SOURCE,
     stdio: 'inherit',
     // No toolchain download: the installed Go builds every version.
-    env: { ...process.env, CGO_ENABLED: '1', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+    env: { ...process.env, CGO_ENABLED: '1', GOTOOLCHAIN: 'local', GOFLAGS: '-buildvcs=false -mod=readonly' },
   });
   console.log(`built the test bridge on mautrix-go ${version} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

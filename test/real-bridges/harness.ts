@@ -132,3 +132,8 @@ export async function submit(w: World, session: any, fields: Record<string, stri
 export function pollCount(w: World, processPart = ''): number {
   return w.proxy.requestLines.filter((l) => l.includes('/display_and_wait') && l.includes(processPart)).length;
 }
+
+/** The world `get` returns when a test runs (the suite's `before` starts it after tests are defined). */
+export function lazyWorld(get: () => World): World {
+  return new Proxy({} as World, { get: (_, key) => get()[key as keyof World] });
+}

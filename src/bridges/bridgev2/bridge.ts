@@ -23,6 +23,7 @@ import {
   type StartLoginOptions,
   type StepOutcome,
 } from '../types.ts';
+import { AvailabilityLog } from './availability.ts';
 import { ProvisioningClient } from './client.ts';
 import type { Bridgev2BridgeConfig } from './config.ts';
 import { ProvisioningError, ProvisioningHTTPError, isAccessRefusal, isUnreachable } from './errors.ts';
@@ -62,8 +63,7 @@ export class Bridgev2Bridge implements Bridge {
   readonly #closed = new AbortController();
   readonly #ctx: ProcessContext;
   #health: { at: number; value: Promise<BridgeHealth> } | undefined;
-  /** The last availability logged: `ok` until something else is seen. */
-  #availability = 'ok';
+  readonly #availability: AvailabilityLog;
 
   constructor(config: Bridgev2BridgeConfig, deps: Bridgev2Deps) {
     this.descriptor = {
@@ -80,6 +80,7 @@ export class Bridgev2Bridge implements Bridge {
     };
     this.#clock = deps.clock;
     this.#log = deps.log ?? (() => {});
+    this.#availability = new AvailabilityLog(config.id, this.#log);
     this.#client = new ProvisioningClient({
       baseURL: config.provisioning.url,
       sharedSecret: config.provisioning.sharedSecret,
@@ -103,11 +104,11 @@ export class Bridgev2Bridge implements Bridge {
     if (this.#health && now - this.#health.at < HEALTH_TTL_MS) return this.#health.value;
     const value = this.#client.flows({ timeoutMs: HEALTH_TIMEOUT_MS }).then(
       (): BridgeHealth => {
-        this.#noteAvailability(undefined);
+        this.#availability.note(undefined);
         return { reachable: true };
       },
       (error: unknown): BridgeHealth => {
-        this.#noteAvailability(error);
+        this.#availability.note(error);
         return { reachable: false, statusText: unavailableText(error) };
       },
     );
@@ -247,40 +248,17 @@ export class Bridgev2Bridge implements Bridge {
     } catch (error) {
       throw this.#unavailable(error);
     }
-    this.#noteAvailability(undefined);
+    this.#availability.note(undefined);
     return result;
   }
 
   #unavailable(error: unknown): BridgeUnavailableError {
     const cause = error instanceof BridgeUnavailableError ? error.cause : error;
     // Only what says something about the bridge as a whole (not e.g. a 404 for one login).
-    if (isUnreachable(cause) || isAccessRefusal(cause)) this.#noteAvailability(cause);
+    if (isUnreachable(cause) || isAccessRefusal(cause)) this.#availability.note(cause);
     return unavailableError(error);
   }
 
-  /**
-   * Logs the bridge's availability once per change (down, refusing this server's credentials,
-   * back again), so that a broken config shows in the log without a line per request.
-   */
-  #noteAvailability(error: unknown): void {
-    const state = error === undefined ? 'ok' : isAccessRefusal(error) ? `refused ${error.status} ${error.errcode}` : 'unreachable';
-    if (state === this.#availability) return;
-    const before = this.#availability;
-    this.#availability = state;
-    const bridgeID = this.descriptor.id;
-    if (state === 'ok') {
-      if (before !== 'ok') this.#log('bridgev2: the bridge answers again', { bridgeID });
-    } else if (error instanceof ProvisioningHTTPError && isAccessRefusal(error)) {
-      this.#log('bridgev2: the bridge refused this server\'s provisioning credentials (check sharedSecret and the user\'s permission)', {
-        bridgeID,
-        status: error.status,
-        errcode: error.errcode,
-        error: error.error,
-      });
-    } else {
-      this.#log('bridgev2: the bridge cannot be reached', { bridgeID, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
 
   async #describeLogin(loginID: string, instructions?: string): Promise<CompletedLogin> {
     const completed: CompletedLogin = { loginID, user: { id: loginID }, status: 'connecting' };
