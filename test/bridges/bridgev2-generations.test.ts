@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RespError } from '../support/fake-bridgev2.ts';
+import { mapInputField } from '../../src/bridges/bridgev2/map-step.ts';
 import { countLogs, setupBridgev2, stepOf } from '../support/bridgev2-setup.ts';
 
 test('v0.29: no txn_id, the cancel endpoint ends the process, TOO_MANY_LOGINS is 500', async (t) => {
@@ -105,4 +106,9 @@ test('a bridge that goes down and comes back is logged once each way, not once p
   await bridge.health();
   assert.equal(countLogs(logs, 'bridgev2: the bridge answers again'), 1);
   assert.equal(countLogs(logs, 'bridgev2: the bridge cannot be reached'), 1);
+});
+
+test('v0.32+: an input field marked optional is optional; without the flag every field is required', () => {
+  assert.equal(mapInputField({ type: 'username', id: 'device', name: 'Device', optional: true }).optional, true);
+  assert.equal(mapInputField({ type: 'username', id: 'device', name: 'Device' }).optional, false);
 });

@@ -23,6 +23,8 @@ export interface VersionBehaviour {
   lostCompletion: '404' | 'M_BAD_STATE';
   /** Cancelling a waiting session ends the login process on the bridge. */
   cancelEndsProcess: boolean;
+  /** Input fields may be `optional` (v0.32+); before, every field is required. */
+  optionalFields: boolean;
 }
 
 export const BEHAVIOUR: Record<Version, VersionBehaviour> = {
@@ -34,6 +36,7 @@ export const BEHAVIOUR: Record<Version, VersionBehaviour> = {
     lostRefresh: 'replayed',
     lostCompletion: '404',
     cancelEndsProcess: true,
+    optionalFields: true,
   },
   'v0.30.0': {
     txnID: true,
@@ -43,6 +46,7 @@ export const BEHAVIOUR: Record<Version, VersionBehaviour> = {
     lostRefresh: 'replayed',
     lostCompletion: '404',
     cancelEndsProcess: true,
+    optionalFields: false,
   },
   'v0.29.0': {
     txnID: false,
@@ -52,6 +56,7 @@ export const BEHAVIOUR: Record<Version, VersionBehaviour> = {
     lostRefresh: 'missed',
     lostCompletion: '404',
     cancelEndsProcess: true,
+    optionalFields: false,
   },
   'v0.26.0': {
     txnID: false,
@@ -61,6 +66,7 @@ export const BEHAVIOUR: Record<Version, VersionBehaviour> = {
     lostRefresh: 'missed',
     lostCompletion: 'M_BAD_STATE',
     cancelEndsProcess: false,
+    optionalFields: false,
   },
 };
 
@@ -75,6 +81,7 @@ export function renderVersionTable(): string {
     ['cancelling a session ends the bridge\'s process', (b) => yes(b.cancelEndsProcess)],
     ['`TOO_MANY_LOGINS` status', (b) => String(b.tooManyLoginsStatus)],
     ['`fi.mau.internal_error` on a plain error', (b) => yes(b.internalError)],
+    ['`optional` input fields', (b) => yes(b.optionalFields)],
     ['lost QR refresh (dropped long-poll)', (b) => (b.lostRefresh === 'replayed' ? 'replayed at once' : 'shown at the next refresh')],
     ['lost completion: the bridge answers', (b) => (b.lostCompletion === '404' ? '404' : '`M_BAD_STATE`')],
     ['lost completion: the session', () => 'complete (from the login list)'],

@@ -24,7 +24,9 @@ export function testBridgeBinary(version: TestBridgeVersion): string {
 
 /** `go build` for `version`: the newest uses go.mod, the others go.<version>.mod. */
 export function goBuildArgs(version: TestBridgeVersion): string[] {
-  const tags = ['nocrypto', ...(version === 'v0.26.0' ? ['mautrix_v026'] : [])];
+  // What the connector API lacks or adds by version: v0.26.0 has no attachments or default
+  // values, v0.32+ has optional input fields.
+  const tags = ['nocrypto', ...(version === 'v0.26.0' ? ['mautrix_v026'] : []), ...(version === 'v0.33.0' ? ['mautrix_v032'] : [])];
   const modfile = version === TEST_BRIDGE_VERSIONS[0] ? [] : [`-modfile=go.${version}.mod`];
   return ['build', ...modfile, '-tags', tags.join(','), '-o', testBridgeBinary(version), '.'];
 }

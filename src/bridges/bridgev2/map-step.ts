@@ -90,7 +90,8 @@ export function mapInputField(field: WireInputField): LoginInputField {
     type: INPUT_TYPES[field.type] ?? 'text',
     placeholder: field.description || undefined,
     initialValue: field.default_value,
-    optional: false,
+    // Bridges before mautrix-go v0.32 have no optional fields: every field is then required.
+    optional: field.optional === true,
     pattern: field.pattern ?? (field.type === 'phone_number' ? PHONE_PATTERN : undefined),
     options: field.options,
     description: field.description || undefined,

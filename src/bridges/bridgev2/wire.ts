@@ -24,6 +24,8 @@ export interface WireInputField {
   name?: string;
   description?: string;
   default_value?: string;
+  /** mautrix-go v0.32+: the field may be left out. */
+  optional?: boolean;
   pattern?: string;
   options?: string[];
 }

@@ -263,12 +263,15 @@ func twoFactorStep(instructions string) *bridgev2.LoginStep {
 }
 
 func phoneStep() *bridgev2.LoginStep {
+	device := bridgev2.LoginInputDataField{Type: bridgev2.LoginInputFieldTypeUsername, ID: "device", Name: "Device name"}
+	setOptional(&device)
 	return &bridgev2.LoginStep{
 		Type:         bridgev2.LoginStepTypeUserInput,
 		StepID:       stepPhone,
 		Instructions: "Enter your phone number.",
 		UserInputParams: &bridgev2.LoginUserInputParams{Fields: []bridgev2.LoginInputDataField{
 			{Type: bridgev2.LoginInputFieldTypePhoneNumber, ID: "phone", Name: "Phone number", Description: "With the country code"},
+			device,
 		}},
 	}
 }
