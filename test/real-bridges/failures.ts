@@ -86,6 +86,12 @@ export function failureTests(get: () => World, expected: VersionBehaviour): void
         assert.equal(res.body.code, 'bridge_unavailable');
       }
     }
+    // The server's log reaches us through a pipe: a last line logged after all of the above (a
+    // refused start on `limited`, whose one login is taken) says everything before has arrived.
+    const marker = (): number => w.server.output().split('\n').filter((l) => l.includes('"bridgeID":"limited"') && l.includes('start refused')).length;
+    const markers = marker();
+    assert.equal((await create(w, 'password', {}, 'limited')).status, 403);
+    await until(async () => marker(), (n) => n > markers, 'the marker line in the server log');
     const lines = w.server
       .output()
       .split('\n')
