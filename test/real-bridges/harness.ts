@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { client, startChildServer, type ChildServer } from '../support/child-server.ts';
+import { eventually } from '../support/eventually.ts';
 import { LIMITED_USER, RELAY_USER, freePort, startTestBridge, type TestBridge, type TestBridgeVersion } from '../support/mautrix-test-bridge.ts';
 import { startStubHomeserver, type StubHomeserver } from '../support/stub-homeserver.ts';
 import { startTCPProxy, type TCPProxy } from '../support/tcp-proxy.ts';
@@ -97,14 +98,20 @@ export async function startWorld(version: TestBridgeVersion): Promise<World> {
 
 /** Polls `read` (never blocking calls) until `accept` holds; fails with the last value seen. */
 export async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (accept(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  try {
+    const found = await eventually(
+      async () => {
+        last = await read();
+        return accept(last) ? { value: last } : undefined;
+      },
+      what,
+      { timeoutMs },
+    );
+    return found.value;
+  } catch (error) {
+    return assert.fail(`${(error as Error).message}; last: ${JSON.stringify(last)}`);
   }
-  assert.fail(`${what} did not happen within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
 }
 
 /** GET of a session, polled until `accept` holds. */

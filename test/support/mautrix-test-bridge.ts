@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { eventually } from './eventually.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 export const BRIDGE_SOURCE = path.join(ROOT, 'test/bridges/mautrix-test-bridge');
@@ -166,16 +167,16 @@ export async function startTestBridge(options: TestBridgeOptions): Promise<TestB
 
 /** Polls the provisioning API until it answers (the bridge has started) or the process exits. */
 async function waitForProvisioning(url: string, secret: string, dead: () => boolean, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  const answers = async (): Promise<boolean> => {
     if (dead()) throw new Error(`the test bridge exited during start:\n${output()}`);
     try {
       const res = await fetch(`${url}/v3/login/flows?user_id=@probe:example.org`, { headers: { authorization: `Bearer ${secret}` } });
-      if (res.ok) return;
+      return res.ok;
     } catch {
-      // not listening yet
+      return false; // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the test bridge did not answer within 60 s:\n${output()}`);
+  };
+  await eventually(answers, 'the test bridge to answer', { timeoutMs: 60_000 }).catch((error: Error) => {
+    throw new Error(`${error.message}; its output:\n${output()}`);
+  });
 }
