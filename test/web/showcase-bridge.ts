@@ -4,7 +4,8 @@
  * descriptions, initial values), then an `emoji` display, then a `nothing` display, then
  * completion; the test moves it on with `next()`. Flow `captcha`: a form whose step carries
  * attachments (bridgev2's shape), an image and an audio captcha that the page shows and two
- * it must not.
+ * it must not. Flows `qr-link` and `qr-app`: a QR code on another origin, whose instructions
+ * promise its link or do not.
  */
 import { OutcomeMailbox } from '../../src/bridges/demo/outcomes.ts';
 import type { Attachment, Bridge, BridgeDescriptor, LoginProcess, StartLoginOptions, StepOutcome } from '../../src/bridges/types.ts';
@@ -38,6 +39,8 @@ export class ShowcaseBridge implements Bridge {
     return [
       { id: 'everything', name: 'Every kind of step' },
       { id: 'captcha', name: 'Captcha', description: 'A form with image and audio attachments.' },
+      { id: 'qr-link', name: 'QR code with a link' },
+      { id: 'qr-app', name: 'QR code for the app only' },
     ];
   }
   async capabilities() {
@@ -59,6 +62,7 @@ export class ShowcaseBridge implements Bridge {
 
   async startLogin(options: StartLoginOptions): Promise<{ process: LoginProcess; first: StepOutcome }> {
     if (options.flowID === 'captcha') return captchaLogin();
+    if (options.flowID === 'qr-link' || options.flowID === 'qr-app') return qrLogin(options.flowID === 'qr-link');
     const mailbox = new OutcomeMailbox();
     this.mailbox = mailbox;
     this.stage = 0;
@@ -111,6 +115,20 @@ export const CAPTCHA_ATTACHMENTS: Attachment[] = [
   { type: 'm.image', filename: '<img src=x onerror=alert(1)>.svg', content: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64'), info: { mimetype: 'image/svg+xml' } },
   { type: 'm.image', filename: 'missing.png', info: { mimetype: 'image/png' } },
 ];
+
+/** The QR data a bridge on another origin sends; its instructions promise the link or not. */
+export const SHOWCASE_QR_DATA = 'https://showcase.example/ra/Zm9vYmFy';
+
+function qrLogin(promiseLink: boolean): { process: LoginProcess; first: StepOutcome } {
+  const mailbox = new OutcomeMailbox();
+  const process: LoginProcess = {
+    submit: () => Promise.reject(new Error('a QR login has nothing to submit')),
+    wait: (signal) => mailbox.take(signal),
+    cancel: async () => {},
+  };
+  const instructions = promiseLink ? 'Scan this code with the Showcase app (or open its link and confirm).' : 'Scan this code with the Showcase app.';
+  return { process, first: { kind: 'step', step: { type: 'display_and_wait', stepID: 'showcase.qr', instructions, display: { type: 'qr', data: SHOWCASE_QR_DATA } } } };
+}
 
 function captchaLogin(): { process: LoginProcess; first: StepOutcome } {
   const process: LoginProcess = {

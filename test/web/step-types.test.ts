@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertNoProblems, openBridgeList, screenshot, startWeb, waitForHeading, type WebHarness } from './browser.ts';
-import { CAPTCHA_PNG, CAPTCHA_WAV, ShowcaseBridge } from './showcase-bridge.ts';
+import { CAPTCHA_PNG, CAPTCHA_WAV, SHOWCASE_QR_DATA, ShowcaseBridge } from './showcase-bridge.ts';
 
 let web: WebHarness;
 const showcase = new ShowcaseBridge();
@@ -113,5 +113,25 @@ test('a step\'s image and audio attachments are shown from data: URIs; other kin
   await page.getByRole('button', { name: 'Continue' }).click();
   await waitForHeading(page, 'Account connected');
   await page.locator('.account-card').getByText('Robin (W7K3)').waitFor();
+  assertNoProblems(web);
+});
+
+test('a QR code\'s link is shown only where the instructions promise it, and "I scanned it" only for this server\'s demo', async () => {
+  const { page } = web;
+  for (const [flow, promised] of [['qr-link', true], ['qr-app', false]] as const) {
+    await page.getByRole('button', { name: /Back to accounts|Cancel login/ }).click();
+    await openBridgeList(page);
+    const card = page.locator('[data-bridge="showcase"]');
+    await card.getByLabel('Sign-in method').selectOption(flow);
+    await card.getByRole('button', { name: 'Connect to Showcase' }).click();
+    await waitForHeading(page, 'Scan the QR code');
+    assert.equal(await page.locator('.step-body .code-display').innerText(), SHOWCASE_QR_DATA, 'without an image the payload is shown');
+    const link = page.locator('a.qr-link');
+    assert.equal(await link.count(), promised ? 1 : 0, `${flow}: the link`);
+    if (promised) assert.equal(await link.getAttribute('href'), SHOWCASE_QR_DATA);
+    assert.equal(await page.getByRole('button', { name: 'I scanned it' }).count(), 0, `${flow}: another origin's code is not the demo's`);
+  }
+  await page.getByRole('button', { name: 'Cancel login' }).click();
+  await waitForHeading(page, 'Login cancelled');
   assertNoProblems(web);
 });

@@ -59,6 +59,45 @@ test('a QR login: the page shows the code large, and completes when the phone PO
   assertNoProblems(web);
 });
 
+test('a QR login finishes from the page alone: "I scanned it" POSTs the scan URL, same-origin', async () => {
+  const { page, server } = web;
+  const session = await startFromPage(page, 'qr');
+  await page.locator('img.qr').waitFor();
+  const step = await currentStep(session.loginSessionID);
+  assert.match(step.instructions, /open its link and confirm/, 'the instructions promise the link');
+  const link = page.locator('a.qr-link');
+  assert.equal(await link.getAttribute('href'), step.display.data, 'the promised link is shown');
+  assert.equal(new URL(step.display.data).origin, server.baseURL);
+  assert.equal(await link.getAttribute('target'), '_blank');
+
+  const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url() === step.display.data);
+  await page.getByRole('button', { name: 'I scanned it' }).click();
+  await posted;
+  await waitForHeading(page, 'Account connected');
+  await page.locator('.account-card').getByText('Demo Phone').waitFor();
+  const done = await server.api('GET', `/v1/bridges/demo/login-sessions/${session.loginSessionID}`);
+  assert.equal(done.body.status, 'complete');
+  assertNoProblems(web);
+});
+
+test("a QR login finishes through the code's link in a second tab: the demo phone's confirm page", async () => {
+  const { page, context, server } = web;
+  const session = await startFromPage(page, 'qr');
+  const link = page.locator('a.qr-link');
+  await link.waitFor();
+  const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
+  await tab.getByRole('heading', { name: 'Demo phone: confirm sign-in' }).waitFor();
+  await tab.getByLabel('Sign in as').fill('Tabitha');
+  await tab.getByRole('button', { name: 'Confirm sign-in' }).click();
+  await tab.getByRole('heading', { name: 'Signed in' }).waitFor();
+  await tab.close();
+  await page.bringToFront();
+  await waitForHeading(page, 'Account connected');
+  await page.locator('.account-card').getByText('Tabitha').waitFor();
+  assert.equal((await server.api('GET', `/v1/bridges/demo/login-sessions/${session.loginSessionID}`)).body.status, 'complete');
+  assertNoProblems(web);
+});
+
 test('a QR refresh replaces the code on the page at once, with a fresh countdown', async () => {
   const { page, server } = web;
   const session = await startFromPage(page, 'qr');

@@ -86,6 +86,7 @@ export function renderDisplay(step, deadline) {
       // Without an image the payload is all there is; a client without a QR library shows it.
       parts.push(h('p', { class: 'code-display small', text: display.data }));
     }
+    parts.push(qrLink(display.data, step.instructions));
     if (deadline !== undefined) {
       const c = countdown(deadline);
       parts.push(c.element);
@@ -117,6 +118,51 @@ export function renderDisplay(step, deadline) {
   }
   parts.push(spinner('Waiting…'));
   return { element: h('div', { class: `display display-${display.type}` }, parts), stop };
+}
+
+/**
+ * The QR code's link, where the instructions promise one ("or open its link"): a phone cannot
+ * always reach this server (127.0.0.1), so the code must be usable from this browser too. For
+ * the demo bridge, whose scan page is on this server, "I scanned it" confirms it in one click.
+ */
+function qrLink(data, text) {
+  const url = webURL(data);
+  if (!url || !/\bopen\b[^.]*\blink\b/i.test(text ?? '')) return null;
+  const link = h('a', { class: 'qr-link', href: url.href, target: '_blank', rel: 'noopener noreferrer' }, url.href,
+    h('span', { class: 'visually-hidden', text: ' (opens in a new tab)' }));
+  const sameOrigin = url.origin === location.origin && url.pathname.startsWith('/demo/scan/');
+  return h('div', { class: 'qr-alternative' },
+    h('p', {}, 'Or open its link: ', link),
+    sameOrigin ? demoScanButton(url.href) : null);
+}
+
+/** An http(s) URL, or undefined for anything else (javascript:, a bridge's own scheme, …). */
+function webURL(data) {
+  try {
+    const url = new URL(String(data));
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The demo phone's part: POST the scan URL, as its confirm page does; the session stream shows the result. */
+function demoScanButton(href) {
+  const status = h('span', { class: 'muted', role: 'status' });
+  const button = h('button', { type: 'button', class: 'secondary', text: 'I scanned it' });
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    status.textContent = ' Confirming…';
+    fetch(href, { method: 'POST', credentials: 'omit' }).then((res) => {
+      if (res.ok) return;
+      button.disabled = false;
+      status.textContent = res.status === 404 ? ' This code was already replaced or used; try the one shown now.' : ` The demo phone could not confirm (HTTP ${res.status}).`;
+    }, () => {
+      button.disabled = false;
+      status.textContent = ' The demo phone could not reach the server.';
+    });
+  });
+  return h('p', { class: 'demo-scan' }, button, h('span', { class: 'muted', text: ' (demo bridge: confirms the sign-in as its phone would)' }), status);
 }
 
 /** Spell a code character by character so a screen reader does not read it as a word. */
