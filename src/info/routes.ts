@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { APP_VERSION } from '../version.ts';
 
-const InfoResponse = Type.Object({
+/** The answer of `GET /v1/info`: exported so that a test holds it to the official SDK's type. */
+export const InfoResponse = Type.Object({
   app: Type.Object({ bundle_id: Type.String(), name: Type.String(), version: Type.String() }),
   endpoints: Type.Object({
     spec: Type.String(),
