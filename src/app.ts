@@ -55,6 +55,8 @@ export interface AppDeps {
   authLimits?: AuthLimits;
   /** How long the server waits on a client; {@link DEFAULT_HTTP_TIMEOUTS} by default. */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** Random bytes for the demo bridge's scan tokens and pairing codes (tests: repeatable screens). */
+  demoRandom?: (size: number) => Buffer;
 }
 
 /** The built app: its Fastify instance (not listening yet), services and stores. */
@@ -91,7 +93,7 @@ function buildServices(deps: ServiceContext) {
   const sessionStore = new SessionStore(db, commits);
   const bridgeList: Bridge[] = [];
   const demo = config.demo.enabled
-    ? new DemoBridge({ clock, logins: loginStore, cookieStore: new DemoCookieStore(db), baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes })
+    ? new DemoBridge({ clock, logins: loginStore, cookieStore: new DemoCookieStore(db), baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes, random: deps.demoRandom })
     : undefined;
   if (demo) bridgeList.push(demo);
   // The connectors' own lines (a refused start, a transport error, a failed cancel): ids, statuses

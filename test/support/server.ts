@@ -22,6 +22,9 @@ export interface TestServerOptions {
   httpTimeouts?: AppDeps['httpTimeouts'];
   /** Pino logger options or a stream; default: no logging. */
   logger?: AppDeps['logger'];
+  /** Listen on this port; default: any free one. */
+  port?: number;
+  demoRandom?: AppDeps['demoRandom'];
 }
 
 export interface Reply<T = any> {
@@ -67,9 +70,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.externalBridges ? { externalBridges: opts.externalBridges } : {}),
     ...(opts.authLimits ? { authLimits: opts.authLimits } : {}),
     ...(opts.httpTimeouts ? { httpTimeouts: opts.httpTimeouts } : {}),
+    ...(opts.demoRandom ? { demoRandom: opts.demoRandom } : {}),
   });
   const token = app.tokens.create('test', clock.now()).token;
-  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
+  await app.fastify.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const baseURL = app.baseURL();
   const api = async (method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
     const h: Record<string, string> = { authorization: `Bearer ${token}`, ...headers };

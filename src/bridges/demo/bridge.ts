@@ -11,7 +11,7 @@ import type { DemoCookieStore } from '../../store/demo-cookies.ts';
 import { PasswordProcess, passwordStep } from './password.ts';
 import { CodeProcess, QrProcess } from './display.ts';
 import { CookieProcess, DemoCookies, cookiesStep } from './cookies.ts';
-import { Pairings } from './pairings.ts';
+import { Pairings, type RandomBytes } from './pairings.ts';
 
 export const DEMO_BRIDGE_ID = 'demo';
 
@@ -25,6 +25,8 @@ export interface DemoBridgeOptions {
   /** How often a QR code is replaced, and how many are shown before the login times out. */
   qrRefreshMs: number;
   maxQRCodes: number;
+  /** Random bytes for scan tokens and pairing codes; `crypto.randomBytes` by default. */
+  random?: RandomBytes;
 }
 
 export const DEMO_FLOWS: readonly LoginFlow[] = [
@@ -61,12 +63,13 @@ export class DemoBridge implements Bridge {
   };
 
   /** Scan tokens and pairing codes the `/demo/*` pages can complete. */
-  readonly pairings = new Pairings();
+  readonly pairings: Pairings;
   /** Session cookies issued by `/demo/sign-in`. */
   readonly cookies: DemoCookies;
 
   constructor(private readonly opts: DemoBridgeOptions) {
     this.cookies = new DemoCookies(opts.cookieStore, opts.clock);
+    this.pairings = new Pairings(opts.random);
   }
 
   async health() {

@@ -3,17 +3,20 @@
  * at the login process waiting for it. Lives in memory only: a token is worthless after a
  * restart, since the process it belonged to is gone.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 export type Completer = (username: string) => void;
+
+/** A source of random bytes; `crypto.randomBytes` unless a test needs repeatable screens. */
+export type RandomBytes = (size: number) => Buffer;
 
 /** Crockford's base32 alphabet (no I, L, O, U): easy to read and to type. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A pairing code like `K7Q2-M9XD`. */
-export function newPairingCode(): string {
-  let s = '';
-  for (let i = 0; i < 8; i++) s += CROCKFORD[randomInt(CROCKFORD.length)];
+export function newPairingCode(random: RandomBytes = randomBytes): string {
+  // 256 is a multiple of 32: each byte picks a letter without bias.
+  const s = Array.from(random(8), (byte) => CROCKFORD[byte % CROCKFORD.length]).join('');
   return `${s.slice(0, 4)}-${s.slice(4)}`;
 }
 
@@ -26,9 +29,11 @@ export class Pairings {
   private readonly scans = new Map<string, Completer>();
   private readonly codes = new Map<string, Completer>();
 
+  constructor(private readonly random: RandomBytes = randomBytes) {}
+
   /** A fresh one-time scan token for `complete`. */
   addScan(complete: Completer): string {
-    const token = randomBytes(18).toString('base64url');
+    const token = this.random(18).toString('base64url');
     this.scans.set(token, complete);
     return token;
   }
@@ -52,7 +57,7 @@ export class Pairings {
 
   addCode(complete: Completer): string {
     for (;;) {
-      const code = newPairingCode();
+      const code = newPairingCode(this.random);
       const key = normalizeCode(code);
       if (!this.codes.has(key)) {
         this.codes.set(key, complete);
