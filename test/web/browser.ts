@@ -1,13 +1,17 @@
 /**
  * Test helper for the web page: the real server (test/support/server.ts) and one headless
  * Debian Chromium per test file, driven by playwright-core. Pages are checked for script
- * errors and CSP violations. With SCREENSHOTS=1, `screenshot()` writes docs/screenshots/*.png.
+ * errors and CSP violations. With SCREENSHOTS=1 (`npm run screenshots`), `screenshot()` writes
+ * docs/screenshots/*.png, and the server and browser are set up to draw the same pixels on every
+ * run (repeatable.ts).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestServer, type TestServer, type TestServerOptions } from '../support/server.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { startTestServer, tempDir, type TestServer, type TestServerOptions } from '../support/server.ts';
+import { SCREENSHOT_PORT, SCREENSHOT_TIME, screenshotFontConfig, seededBytes } from './repeatable.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const screenshotDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -28,7 +32,10 @@ export async function startWeb(options: TestServerOptions & { token?: boolean } 
   if (!existsSync(CHROMIUM)) {
     throw new Error(`the web tests drive Debian's chromium, and ${CHROMIUM} is missing: apt-get install chromium (.ci/run installs it when missing)`);
   }
-  const server = await startTestServer(options);
+  const fonts = saveScreenshots ? tempDir() : undefined;
+  const server = await startTestServer(
+    saveScreenshots ? { clock: new ManualClock(SCREENSHOT_TIME), port: SCREENSHOT_PORT, demoRandom: seededBytes('screenshots'), ...options } : options,
+  );
   let browser: Browser | undefined;
   let context: BrowserContext;
   let page: Page;
@@ -36,9 +43,16 @@ export async function startWeb(options: TestServerOptions & { token?: boolean } 
   try {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        // Re-rastering only the changed part of a tile left anti-aliased corners a shade apart between runs.
+        ...(saveScreenshots ? ['--disable-partial-raster', '--force-color-profile=srgb'] : []),
+      ],
+      ...(fonts ? { env: { ...process.env, FONTCONFIG_FILE: screenshotFontConfig(fonts.dir) } } : {}),
     });
     context = await browser.newContext({ viewport: { width: 900, height: 760 }, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+    // The page's Date stands still (countdowns read the same); its timers still run.
+    if (saveScreenshots) await context.clock.setFixedTime(SCREENSHOT_TIME);
     context.on('page', (p) => watchProblems(p, problems));
     page = await context.newPage();
     await page.goto(options.token === false ? `${server.baseURL}/` : `${server.baseURL}/#token=${server.token}`);
@@ -46,6 +60,7 @@ export async function startWeb(options: TestServerOptions & { token?: boolean } 
     // Leave nothing running, or the test file would never exit.
     await browser?.close().catch(() => undefined);
     await server.close();
+    fonts?.remove();
     throw err;
   }
   return {
@@ -57,6 +72,7 @@ export async function startWeb(options: TestServerOptions & { token?: boolean } 
     close: async () => {
       await browser.close();
       await server.close();
+      fonts?.remove();
     },
   };
 }
@@ -82,7 +98,9 @@ export function assertNoProblems(web: WebHarness): void {
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (!saveScreenshots) return;
   mkdirSync(screenshotDir, { recursive: true });
-  // Countdowns and spinners move; stop the caret so that two runs look alike.
+  // A pointer left over a button would draw its hover colour, depending on where the last click was.
+  await page.mouse.move(0, 0);
+  // Spinners move; stop them and the caret so that two runs look alike.
   await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true, caret: 'hide', animations: 'disabled' });
 }
 
