@@ -32,11 +32,10 @@ export function mcpCommand(io: McpCommandIO): Command {
     .description('serve the MCP tools on standard input and output, for an assistant that launches a command (talks to a running server)')
     .option('--base-url <url>', 'the server (default: BEEPER_BASE_URL, BEEPER_DESKTOP_BASE_URL or http://127.0.0.1:23373)')
     .action(async (flags: { baseUrl?: string }) => {
-      const env = { ...io.env, BEEPER_DESKTOP_BASE_URL: io.env['BEEPER_BASE_URL'] || io.env['BEEPER_DESKTOP_BASE_URL'] };
       const dataDir = io.env['BRIDGE_LOGIN_DATA_DIR'] ? path.resolve(io.env['BRIDGE_LOGIN_DATA_DIR']) : defaultDataDir();
       let connection;
       try {
-        connection = resolveConnection({ ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}) }, env, path.join(dataDir, TOKEN_FILE_NAME), readTokenFile);
+        connection = resolveConnection({ ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}) }, io.env, path.join(dataDir, TOKEN_FILE_NAME), readTokenFile);
       } catch (err) {
         io.stderr.write(`bridge-login mcp: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exitCode = 64;

@@ -17,6 +17,16 @@ describe('resolveConnection', () => {
       file,
       { baseURL: 'http://127.0.0.1:1', token: 'flag', tokenSource: 'flag' },
     ],
+    ['the official SDK\'s BEEPER_BASE_URL', {}, { BEEPER_BASE_URL: 'http://localhost:8/', BEEPER_ACCESS_TOKEN: 'env' }, file, { baseURL: 'http://localhost:8', token: 'env', tokenSource: 'env' }],
+    [
+      'BEEPER_BASE_URL wins over BEEPER_DESKTOP_BASE_URL, as in the SDK',
+      {},
+      { BEEPER_BASE_URL: 'http://localhost:8', BEEPER_DESKTOP_BASE_URL: 'http://localhost:9' },
+      noFile,
+      { baseURL: 'http://localhost:8', tokenSource: 'none' },
+    ],
+    ['an empty BEEPER_BASE_URL falls back to BEEPER_DESKTOP_BASE_URL', {}, { BEEPER_BASE_URL: '', BEEPER_DESKTOP_BASE_URL: 'http://localhost:9' }, noFile, { baseURL: 'http://localhost:9', tokenSource: 'none' }],
+    ['--base-url wins over BEEPER_BASE_URL', { baseUrl: 'http://127.0.0.1:1' }, { BEEPER_BASE_URL: 'http://localhost:8' }, noFile, { baseURL: 'http://127.0.0.1:1', tokenSource: 'none' }],
     ['an empty variable counts as unset', {}, { BEEPER_ACCESS_TOKEN: '' }, file, { baseURL: 'http://127.0.0.1:23373', token: 'file-token', tokenSource: 'file' }],
     ['the token file is never sent to another machine', { baseUrl: 'https://chat.example.com' }, {}, file, { baseURL: 'https://chat.example.com', tokenSource: 'none' }],
   ];

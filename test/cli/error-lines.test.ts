@@ -51,7 +51,7 @@ test('the server is not running: connection refused, how to start it, exit 69', 
   assert.equal(
     stderr,
     `error: connection_refused: no server is listening at http://127.0.0.1:${port}\n` +
-      'hint: is the server running? Start it with `npm start` or `npx bridge-login serve`, or point --base-url (BEEPER_DESKTOP_BASE_URL) at a running server\n',
+      'hint: is the server running? Start it with `npm start` or `npx bridge-login serve`, or point --base-url (BEEPER_BASE_URL) at a running server\n',
   );
 });
 

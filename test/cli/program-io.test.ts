@@ -43,3 +43,30 @@ test('client commands read the server and token from the given environment, and 
     await s.close();
   }
 });
+
+test('client commands follow the official SDK\'s BEEPER_BASE_URL, over BEEPER_DESKTOP_BASE_URL', async () => {
+  const s = await startTestServer();
+  try {
+    const stdout = capture();
+    const stderr = capture();
+    const exits: number[] = [];
+    const io: ProgramIO = {
+      stdin: new PassThrough(),
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      // Port 9 (discard) has nothing listening: were BEEPER_DESKTOP_BASE_URL used, the command would fail.
+      env: { BEEPER_BASE_URL: s.baseURL, BEEPER_DESKTOP_BASE_URL: 'http://127.0.0.1:9', BEEPER_ACCESS_TOKEN: s.token },
+      fetch: globalThis.fetch,
+      clock: new ManualClock(0),
+      tokenFilePath: 'no-token-file',
+      readTokenFile: () => undefined,
+      onInterrupt: () => () => {},
+      exit: (code) => void exits.push(code),
+    };
+    await buildProgram(io).parseAsync(['accounts', '--json'], { from: 'user' });
+    assert.deepEqual(exits, [0], stderr.text());
+    assert.deepEqual(JSON.parse(stdout.text()), []);
+  } finally {
+    await s.close();
+  }
+});

@@ -1,8 +1,10 @@
 /**
  * @module cli/client/connection
  * Which server to talk to and with which token: `--base-url`/`--token` first, then
- * `BEEPER_DESKTOP_BASE_URL`/`BEEPER_ACCESS_TOKEN`, then this server's defaults (127.0.0.1:23373
- * and the token file it writes on first start).
+ * `BEEPER_BASE_URL` (the official SDK's name, so a shell set up for the SDK is followed) or
+ * `BEEPER_DESKTOP_BASE_URL`, and `BEEPER_ACCESS_TOKEN`, then this server's defaults
+ * (127.0.0.1:23373 and the token file it writes on first start). The environment comes in as
+ * a parameter (the caller's IO), never from `process.env`.
  */
 import { UsageError } from './errors.ts';
 
@@ -31,7 +33,8 @@ export function resolveConnection(
   tokenFilePath: string,
   readTokenFile: (filePath: string) => string | undefined,
 ): Connection {
-  const baseURL = (flags.baseUrl || env['BEEPER_DESKTOP_BASE_URL'] || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  // BEEPER_BASE_URL wins when both are set, as in the SDK, which reads only that one.
+  const baseURL = (flags.baseUrl || env['BEEPER_BASE_URL'] || env['BEEPER_DESKTOP_BASE_URL'] || DEFAULT_BASE_URL).replace(/\/+$/, '');
   let parsed: URL;
   try {
     parsed = new URL(baseURL);

@@ -21,7 +21,7 @@ export interface ErrorContext {
 }
 
 const CREATE_TOKEN = 'create one with `npx bridge-login token create`, then pass it with --token or set BEEPER_ACCESS_TOKEN';
-const START_SERVER = 'Start it with `npm start` or `npx bridge-login serve`, or point --base-url (BEEPER_DESKTOP_BASE_URL) at a running server';
+const START_SERVER = 'Start it with `npm start` or `npx bridge-login serve`, or point --base-url (BEEPER_BASE_URL) at a running server';
 
 /**
  * @example
@@ -93,7 +93,7 @@ function describeNetworkError(err: NetworkError): ErrorReport {
       };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return { line: `error: unknown_host: ${err.message}`, hint: 'check --base-url (BEEPER_DESKTOP_BASE_URL)', exitCode: ExitCode.unavailable };
+      return { line: `error: unknown_host: ${err.message}`, hint: 'check --base-url (BEEPER_BASE_URL)', exitCode: ExitCode.unavailable };
     default:
       return { line: `error: network_error: ${err.message}`, exitCode: ExitCode.unavailable };
   }

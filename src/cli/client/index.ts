@@ -34,7 +34,7 @@ export function registerClientCommands(program: Command, io: ClientIO): void {
     const command = program
       .command(name)
       .description(description)
-      .option('--base-url <url>', 'server to talk to (env BEEPER_DESKTOP_BASE_URL; default http://127.0.0.1:23373)')
+      .option('--base-url <url>', 'server to talk to (env BEEPER_BASE_URL or BEEPER_DESKTOP_BASE_URL; default http://127.0.0.1:23373)')
       .option('--token <token>', "access token (env BEEPER_ACCESS_TOKEN; default: the local server's token file)")
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
       .showHelpAfterError('(add --help for usage)')
