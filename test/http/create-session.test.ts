@@ -1,13 +1,31 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { BridgeUnavailableError } from '../../src/bridges/types.ts';
 import { GatedBridge } from '../support/gated-bridge.ts';
+
+/** A gated bridge that can go down: its health check fails and every call refuses to connect. */
+class FlakyBridge extends GatedBridge {
+  down = false;
+  override async health() {
+    return { reachable: !this.down };
+  }
+  override async flows() {
+    if (this.down) throw new BridgeUnavailableError('connection refused');
+    return super.flows();
+  }
+  override async startLogin() {
+    if (this.down) throw new BridgeUnavailableError('connection refused');
+    return super.startLogin();
+  }
+}
 
 let s: TestServer;
 const limited = new GatedBridge({ id: 'single', maxLogins: 1, supportsMultipleAccounts: false });
 const disabled = new GatedBridge({ id: 'off', enabled: false });
+const flaky = new FlakyBridge({ id: 'flaky', maxLogins: 1 });
 before(async () => {
-  s = await startTestServer({ bridges: [limited, disabled], configure: (c) => (c.sessions.maxActive = 5) });
+  s = await startTestServer({ bridges: [limited, disabled, flaky], configure: (c) => (c.sessions.maxActive = 5) });
 });
 after(() => s.close());
 
@@ -121,6 +139,26 @@ test('a new account on a bridge at its login limit is 403 login_limit_reached; a
   const reconnect = await s.api('POST', '/v1/bridges/single/login-sessions', { loginID: 'u-x' });
   assert.equal(reconnect.status, 200);
   await s.api('DELETE', `/v1/bridges/single/login-sessions/${reconnect.body.loginSessionID}`);
+});
+
+test('on a down bridge whose maxLogins is used, a new account is 403 login_limit_reached before 503; a reconnect is 503', async () => {
+  const first = await s.api('POST', '/v1/bridges/flaky/login-sessions', {});
+  const pending = s.api('POST', `/v1/bridges/flaky/login-sessions/${first.body.loginSessionID}/steps/gated.name`, { type: 'user_input', fields: { name: 'y' } });
+  while (flaky.waiting === 0) await new Promise((r) => setImmediate(r));
+  flaky.open();
+  assert.equal((await pending).body.status, 'complete');
+
+  flaky.down = true;
+  assert.equal((await s.api('GET', '/v1/bridges/flaky')).body.status, 'temporarily_unavailable');
+  // The login count is this server's own: no retry could turn this into a success (api.md §2).
+  const fresh = await s.api('POST', '/v1/bridges/flaky/login-sessions', {});
+  assert.equal(fresh.status, 403);
+  assert.equal(fresh.body.code, 'login_limit_reached');
+  // A reconnect needs the bridge itself: that is the 503 a retry may fix.
+  const reconnect = await s.api('POST', '/v1/bridges/flaky/login-sessions', { loginID: 'u-y' });
+  assert.equal(reconnect.status, 503);
+  assert.equal(reconnect.body.code, 'bridge_unavailable');
+  flaky.down = false;
 });
 
 test('the active-session cap answers 429 rate_limited with Retry-After, and frees up on cancel', async () => {
