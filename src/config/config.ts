@@ -118,9 +118,19 @@ class Reader {
   }
 }
 
-function parsePort(value: string | number, source: string): number {
+/**
+ * Where a setting's value came from, as the error names it: the option, the environment
+ * variable, or the key in the config file (`BRIDGE_LOGIN_PORT must be …`, not `"port" must be …`).
+ */
+function origin(flag: string, flagValue: unknown, variable: string, envValue: unknown, source: string, key: string): string {
+  if (flagValue !== undefined) return flag;
+  if (envValue !== undefined) return variable;
+  return `${source}: "${key}"`;
+}
+
+function parsePort(value: string | number, from: string): number {
   const n = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${source}: "port" must be a whole number from 0 to 65535`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${from} must be a whole number from 0 to 65535 (got ${JSON.stringify(value)})`);
   return n;
 }
 
@@ -204,11 +214,14 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
 
   const host = flags.host ?? env.BRIDGE_LOGIN_HOST ?? r.string(file, 'host', '') ?? '127.0.0.1';
   const portRaw = flags.port ?? env.BRIDGE_LOGIN_PORT ?? (file.port as string | number | undefined) ?? 23373;
-  const port = parsePort(portRaw, flags.port !== undefined ? '--port' : source);
+  const port = parsePort(portRaw, origin('--port', flags.port, 'BRIDGE_LOGIN_PORT', env.BRIDGE_LOGIN_PORT, source, 'port'));
   const dataDirRaw = flags.dataDir ?? env.BRIDGE_LOGIN_DATA_DIR ?? r.string(file, 'dataDir', '');
   const dataDir = dataDirRaw !== undefined ? path.resolve(dataDirRaw) : defaultDataDir();
   const logLevel = (flags.logLevel ?? env.BRIDGE_LOGIN_LOG_LEVEL ?? r.string(file, 'logLevel', '') ?? 'info') as Config['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`${source}: "logLevel" must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel)) {
+    const from = origin('--log-level', flags.logLevel, 'BRIDGE_LOGIN_LOG_LEVEL', env.BRIDGE_LOGIN_LOG_LEVEL, source, 'logLevel');
+    throw new ConfigError(`${from} must be one of ${LOG_LEVELS.join(', ')}`);
+  }
 
   const sessionsRaw = file.sessions ?? {};
   if (!isObj(sessionsRaw)) r.fail('sessions', 'must be a mapping');
