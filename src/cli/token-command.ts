@@ -2,7 +2,8 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
 import { DatabaseVersionError, openDatabase } from '../store/db.ts';
-import { TokenStore } from '../store/tokens.ts';
+import { TokenStore, type TokenInfo } from '../store/tokens.ts';
+import { renderTable } from './client/terminal/table.ts';
 import type { ProgramIO } from './program.ts';
 
 /** Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the database cannot be used. */
@@ -40,16 +41,13 @@ export function tokenCommand(io: ProgramIO): Command {
     });
   token
     .command('list')
-    .description('List tokens (never their secrets)')
+    .description('List tokens (never their secrets): a table, or JSON with --json')
     .option('--data-dir <dir>', 'the server\'s data directory')
-    .action((opts: { dataDir?: string }) => {
+    .option('--json', 'print the tokens as JSON')
+    .action((opts: { dataDir?: string; json?: boolean }) => {
       const list = withTokens(opts.dataDir, io, (t) => t.list());
       if (!list) return;
-      if (list.length === 0) io.stdout.write('No tokens yet. Create one with: bridge-login token create\n');
-      for (const t of list) {
-        const state = t.revokedAt !== undefined ? `revoked ${new Date(t.revokedAt).toISOString()}` : 'active';
-        io.stdout.write(`${t.id}  ${t.name.padEnd(16)}  created ${new Date(t.createdAt).toISOString()}  ${state}\n`);
-      }
+      io.stdout.write(formatTokenList(list, opts.json === true));
     });
   token
     .command('revoke <id>')
@@ -66,4 +64,16 @@ export function tokenCommand(io: ProgramIO): Command {
       io.stdout.write(`Revoked token ${id}. A running server refuses it within a few seconds.\n`);
     });
   return token;
+}
+
+/** `token list`'s output: a table like the client's lists, or the tokens as JSON (dates in ISO 8601). */
+export function formatTokenList(list: readonly TokenInfo[], json: boolean): string {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  if (json) {
+    const items = list.map((t) => ({ id: t.id, name: t.name, createdAt: iso(t.createdAt), ...(t.revokedAt !== undefined ? { revokedAt: iso(t.revokedAt) } : {}) }));
+    return JSON.stringify(items, null, 2) + '\n';
+  }
+  if (list.length === 0) return 'No tokens yet. Create one with: bridge-login token create\n';
+  const rows = list.map((t) => [t.id, t.name, iso(t.createdAt), t.revokedAt !== undefined ? `revoked ${iso(t.revokedAt)}` : 'active']);
+  return renderTable(['ID', 'NAME', 'CREATED', 'STATUS'], rows);
 }
