@@ -6,6 +6,7 @@
  * process are restored when the server gets ready (`ready()`, `listen()` or a first `inject()`).
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type Db } from './store/db.ts';
@@ -52,6 +53,8 @@ export interface AppDeps {
   bridges?: Bridge[];
   /** Fastify logger options; defaults to pino at the config's level with redaction. */
   logger?: FastifyServerOptions['logger'];
+  /** Where the default logger writes (a readable stream for a terminal); JSON on stdout by default. */
+  logStream?: DestinationStream;
   authLimits?: AuthLimits;
   /** How long the server waits on a client; {@link DEFAULT_HTTP_TIMEOUTS} by default. */
   httpTimeouts?: Partial<HttpTimeouts>;
@@ -128,7 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const baseURL = (): string => listening?.baseURL ?? `http://${config.host}:${config.port}`;
   const fastify = Fastify({
     ...fastifyOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts }),
-    ...loggingOptions({ level: config.logLevel, logger: deps.logger }),
+    ...loggingOptions({ level: config.logLevel, logger: deps.logger, stream: deps.logStream }),
   });
 
   const { tokens, commits, bridges, logins, sessions, demo } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });

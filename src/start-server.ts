@@ -7,6 +7,8 @@ import path from 'node:path';
 import { buildApp, type App } from './app.ts';
 import { ConfigError, type Config } from './config/config.ts';
 import { TOKEN_FILE_NAME } from './config/paths.ts';
+import { LISTENING_MESSAGE } from './http/logging.ts';
+import { isTerminal, prettyLogStream } from './http/pretty-log.ts';
 import { createBridgev2Bridges } from './bridges/external.ts';
 
 /** Create the first token when none exists, and write it to an owner-only file. */
@@ -33,11 +35,13 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
   if ((statSync(config.dataDir).mode & 0o022) !== 0) {
     throw new ConfigError(`the data directory ${config.dataDir} is writable by other users; make it yours alone (chmod 700)`);
   }
-  const app = await buildApp({ config, externalBridges: createBridgev2Bridges });
+  // Readable lines for a person at a terminal, JSON for everything else (and when asked).
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && isTerminal(out));
+  const app = await buildApp({ config, externalBridges: createBridgev2Bridges, ...(pretty ? { logStream: await prettyLogStream(out) } : {}) });
   const tokenFile = path.join(config.dataDir, TOKEN_FILE_NAME);
   const first = ensureFirstToken(app, tokenFile);
   try {
-    await app.fastify.listen({ host: config.host, port: config.port });
+    await app.fastify.listen({ host: config.host, port: config.port, listenTextResolver: () => LISTENING_MESSAGE });
   } catch (err) {
     await app.close();
     throw err;
@@ -46,7 +50,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
   const lines = [`bridge-login listening on ${base}`, `  data directory: ${config.dataDir}`];
   // A token is printed by the start that created it, and on later starts only to a terminal:
   // output that is not a terminal tends to end up in logs (a service manager's journal).
-  if (first.token !== undefined && (first.created || (out as { isTTY?: boolean }).isTTY === true)) {
+  if (first.token !== undefined && (first.created || isTerminal(out))) {
     if (first.created) lines.push(`  first access token (also in ${tokenFile}):`, `  ${first.token}`);
     lines.push(`  open in a browser: ${base}/#token=${first.token}`);
   } else if (first.token !== undefined) {

@@ -13,6 +13,7 @@ export function serveCommand(io: ProgramIO): Command {
     .option('--data-dir <dir>', 'where the database and the first token live')
     .option('--config <file>', 'YAML config file (bridges, limits, hosts)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--log-format <format>', 'json, pretty (one readable line each) or auto: pretty on a terminal, else JSON (the default)')
     .action(async (flags: ConfigFlags) => {
       let config;
       try {

@@ -25,6 +25,8 @@ export interface Config {
   /** SQLite file, or `:memory:`. */
   databaseFile: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log lines as JSON, or one readable line each; `auto`: readable on a terminal, JSON elsewhere. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Host names accepted besides loopback (DNS-rebinding defence). */
   allowedHosts: string[];
   /** Origins given CORS permission; none by default. */
@@ -41,6 +43,7 @@ export interface ConfigFlags {
   dataDir?: string;
   config?: string;
   logLevel?: string;
+  logFormat?: string;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +52,7 @@ export class ConfigError extends Error {
 
 const PROVIDERS: readonly Provider[] = ['cloud', 'self-hosted', 'local', 'platform-sdk'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 type Obj = Record<string, unknown>;
@@ -210,7 +214,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     file = (doc as Obj | null) ?? {};
   }
   const r: Reader = new Reader(env, source);
-  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges']);
+  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges']);
 
   const host = flags.host ?? env.BRIDGE_LOGIN_HOST ?? r.string(file, 'host', '') ?? '127.0.0.1';
   const portRaw = flags.port ?? env.BRIDGE_LOGIN_PORT ?? (file.port as string | number | undefined) ?? 23373;
@@ -221,6 +225,11 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
   if (!LOG_LEVELS.includes(logLevel)) {
     const from = origin('--log-level', flags.logLevel, 'BRIDGE_LOGIN_LOG_LEVEL', env.BRIDGE_LOGIN_LOG_LEVEL, source, 'logLevel');
     throw new ConfigError(`${from} must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const logFormat = (flags.logFormat ?? env.BRIDGE_LOGIN_LOG_FORMAT ?? r.string(file, 'logFormat', '') ?? 'auto') as Config['logFormat'];
+  if (!LOG_FORMATS.includes(logFormat)) {
+    const from = origin('--log-format', flags.logFormat, 'BRIDGE_LOGIN_LOG_FORMAT', env.BRIDGE_LOGIN_LOG_FORMAT, source, 'logFormat');
+    throw new ConfigError(`${from} must be one of ${LOG_FORMATS.join(', ')}`);
   }
 
   const sessionsRaw = file.sessions ?? {};
@@ -253,6 +262,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     dataDir,
     databaseFile: path.join(dataDir, DATABASE_FILE_NAME),
     logLevel,
+    logFormat,
     allowedHosts: r.strings(file, 'allowedHosts', '') ?? [],
     corsOrigins: r.strings(file, 'corsOrigins', '') ?? [],
     sessions,

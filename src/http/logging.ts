@@ -3,6 +3,7 @@
  * one-time tokens and query values hidden, and per-request lines only at debug and trace.
  */
 import { LogController, type FastifyServerOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { lazyChildLogger } from './lazy-logger.ts';
 
 /** Everything pino must never write (secrets live in headers and bodies; bodies are never logged). */
@@ -38,15 +39,23 @@ export function safeURL(url: string): string {
   return (/\/scan\//i.test(decoded) ? decoded.replace(/(\/scan\/)[^/?#]+/gi, '$1[redacted]') : pathPart) + query;
 }
 
+/**
+ * The text Fastify is given to log once it listens: the start's banner already says where,
+ * so this line is dropped rather than written as a JSON (or pretty) twin of the banner.
+ */
+export const LISTENING_MESSAGE = 'bridge-login: listening (see the banner)';
+
 /** How logging is set up. */
 export interface LoggingOptions {
   level: string;
   /** Replaces the default pino options (tests pass `false` or their own stream). */
   logger?: FastifyServerOptions['logger'];
+  /** Where the default logger writes; standard output as JSON lines when not given. */
+  stream?: DestinationStream;
 }
 
 /** The Fastify server options that set up logging. */
-export function loggingOptions({ level, logger }: LoggingOptions): Pick<FastifyServerOptions, 'logger' | 'logController' | 'childLoggerFactory'> {
+export function loggingOptions({ level, logger, stream }: LoggingOptions): Pick<FastifyServerOptions, 'logger' | 'logController' | 'childLoggerFactory'> {
   return {
     logger: logger ?? {
       level,
@@ -54,6 +63,12 @@ export function loggingOptions({ level, logger }: LoggingOptions): Pick<FastifyS
       serializers: {
         req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: safeURL(req.url), id: req.id }),
       },
+      hooks: {
+        logMethod(args, method) {
+          if (args[0] !== LISTENING_MESSAGE) method.apply(this, args);
+        },
+      },
+      ...(stream ? { stream } : {}),
     },
     // Per-request lines only at debug and trace: at info the log stays quiet and the hot path fast.
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(level) }),

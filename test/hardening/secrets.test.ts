@@ -48,152 +48,156 @@ function whereFound(secret: string, places: { name: string; bytes: Buffer }[]): 
   return places.filter((p) => patterns.some((pat) => p.bytes.includes(pat))).map((p) => p.name);
 }
 
-test('passwords, codes, cookie values and tokens appear in no log line, no database page, no file and no error answer', async () => {
-  const { dir, remove } = tempDir();
-  const secrets: string[] = [];
-  const secret = (kind: string): string => {
-    const s = `Zq${kind}${randomBytes(9).toString('hex')}Zq`;
-    secrets.push(s);
-    return s;
-  };
-  let server: ChildServer | undefined;
-  try {
-    server = await startChildServer(dir, ['--log-level', 'trace']);
-    const firstToken = server.token;
-    // A token made by `token create` while the server runs: its output is the only place for it.
-    const created = await run(process.execPath, [BIN, 'token', 'create', '--name', 'secrets', '--data-dir', dir]);
-    const token = created.stdout.trim().split('\n').at(-1)!;
-    const call = client(server.url, token);
-    /** Every answer body, for the check that none echoes a submitted secret. */
-    const answers: { what: string; text: string }[] = [];
-    const api = async (what: string, method: string, urlPath: string, body?: unknown, headers?: Record<string, string>) => {
-      const r = await call(method, urlPath, body, headers);
-      answers.push({ what, text: r.text });
-      return r;
+// Redaction holds in both formats: JSON lines (not a terminal, the default) and readable lines.
+for (const format of ['json', 'pretty'] as const) {
+  const isLogLine = (l: string): boolean => (format === 'json' ? l.startsWith('{') : /^\[\d\d:\d\d:\d\d\.\d{3}\] [A-Z]+: /.test(l));
+  test(`passwords, codes, cookie values and tokens appear in no log line (${format} lines), no database page, no file and no error answer`, async () => {
+    const { dir, remove } = tempDir();
+    const secrets: string[] = [];
+    const secret = (kind: string): string => {
+      const s = `Zq${kind}${randomBytes(9).toString('hex')}Zq`;
+      secrets.push(s);
+      return s;
     };
-    const create = async (flowID: string) => (await api(`create ${flowID}`, 'POST', '/v1/bridges/demo/login-sessions', { flowID })).body.loginSessionID as string;
-    const stepURL = (id: string, step: string) => `/v1/bridges/demo/login-sessions/${id}/steps/${step}`;
-
-    // Passwords: completed, refused, and with extra fields and a lastURL beside them.
-    for (let i = 0; i < 3; i++) {
-      const id = await create('password');
-      const r = await api('password login', 'POST', stepURL(id, 'demo.password'), { type: 'user_input', fields: { username: `secret-user-${i}`, password: secret('pw'), note: secret('extra') }, lastURL: `https://x.example/?t=${secret('url')}` });
-      assert.equal(r.body.status, 'complete');
-    }
-    // Two-factor codes: two wrong ones then the right one; and a login failed by three wrong ones.
-    const twoFA = await create('password-2fa');
-    await api('2fa password', 'POST', stepURL(twoFA, 'demo.password'), { type: 'user_input', fields: { username: 'secret-2fa', password: secret('pw') } });
-    for (let i = 0; i < 2; i++) await api('wrong code', 'POST', stepURL(twoFA, 'demo.2fa'), { type: 'user_input', fields: { code: secret('code') } });
-    assert.equal((await api('right code', 'POST', stepURL(twoFA, 'demo.2fa'), { type: 'user_input', fields: { code: '123456' } })).body.status, 'complete');
-    const locked = await create('password-2fa');
-    await api('2fa password', 'POST', stepURL(locked, 'demo.password'), { type: 'user_input', fields: { username: 'secret-locked', password: secret('pw') } });
-    for (let i = 0; i < 3; i++) await api('wrong code', 'POST', stepURL(locked, 'demo.2fa'), { type: 'user_input', fields: { code: secret('code') } });
-    // Cookies: the sign-in page (its password a secret) issues one; submitting it completes the login.
-    const signIn = await fetch(`${server.url}/demo/sign-in`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=secret-cookie&password=${secret('pagepw')}` });
-    assert.equal(signIn.status, 303);
-    const issued = /demo_session=([^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')![1]!;
-    secrets.push(issued);
-    const cookieLogin = await create('cookies');
-    const viaCookie = await api('cookie login', 'POST', stepURL(cookieLogin, 'demo.cookies'), { type: 'cookies', fields: { session: issued }, source: 'webview' });
-    assert.equal(viaCookie.body.status, 'complete');
-    const forged = await create('cookies');
-    const refused = await api('forged cookie', 'POST', stepURL(forged, 'demo.cookies'), { type: 'cookies', fields: { session: secret('cookie') } });
-    assert.equal(refused.body.error.code, 'invalid_credentials');
-
-    // A QR code's one-time scan URL: shown to the client and kept with the session's current step
-    // (worthless once the process is gone), but never logged, however the URL is spelled.
-    const qr = (await api('create qr', 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'qr' })).body;
-    const scanToken = (qr.currentStep.display.data as string).split('/demo/scan/')[1]!;
-    assert.equal((await fetch(`${server.url}/dem%6F/scan/${scanToken}`)).status, 200);
-    assert.equal((await fetch(`${server.url}/demo/scan/${scanToken}?x=1`)).status, 200);
-    assert.equal((await fetch(`${server.url}/demo/%73can/${scanToken}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=secret-qr' })).status, 200);
-
-    // Requests that fail, each carrying a secret where a careless error message would echo it.
-    const open = await create('password-2fa');
-    const bad: [string, string, string, unknown, Record<string, string>?][] = [
-      ['bad JSON', 'POST', stepURL(open, 'demo.password'), `{"type":"user_input","fields":{"password":"${secret('json')}"`],
-      ['bad JSON 2', 'POST', stepURL(open, 'demo.password'), `{"type":"user_input","fields":{"password":"${secret('json')}", }}`],
-      ['non-string field', 'POST', stepURL(open, 'demo.password'), { type: 'user_input', fields: { username: 1, password: secret('type') } }],
-      ['wrong step', 'POST', stepURL(open, 'demo.2fa'), { type: 'user_input', fields: { code: secret('code') } }],
-      ['wrong type', 'POST', stepURL(open, 'demo.password'), { type: 'cookies', fields: { password: secret('pw') } }],
-      ['bad type value', 'POST', stepURL(open, 'demo.password'), { type: secret('typeval'), fields: { password: secret('pw') } }],
-      ['missing field', 'POST', stepURL(open, 'demo.password'), { type: 'user_input', fields: { password: secret('pw') } }],
-      ['finished session', 'POST', stepURL(locked, 'demo.password'), { type: 'user_input', fields: { password: secret('pw') } }],
-      ['unknown session', 'POST', stepURL('nope', 'demo.password'), { type: 'user_input', fields: { password: secret('pw') } }],
-      ['too large', 'POST', stepURL(open, 'demo.password'), { type: 'user_input', fields: { password: secret('big') + 'x'.repeat(70_000) } }],
-      ['wrong content type', 'POST', stepURL(open, 'demo.password'), `password=${secret('form')}`, { 'content-type': 'application/x-www-form-urlencoded' }],
-      ['bad wait', 'POST', `${stepURL(open, 'demo.password')}?wait=soon`, { type: 'user_input', fields: { password: secret('pw') } }],
-    ];
-    for (const [what, method, url, body, headers] of bad) {
-      const r = await api(what, method, url, body, headers);
-      assert.ok(r.status >= 400 && r.status < 500, `${what}: ${r.status}`);
-    }
-    // A token put in the query string (a client's mistake) is not logged with the URL.
-    const inQuery = secret('query');
-    answers.push({ what: 'token in the query', text: (await call('GET', `/v1/accounts?access_token=${inQuery}&token=${inQuery}`)).text });
-    // A guessed token is a secret of its guesser.
-    const guess = `bl_${secret('guess')}`;
-    answers.push({ what: 'guessed token', text: (await call('GET', '/v1/accounts', undefined, { authorization: `Bearer ${guess}` })).text });
-    // Malformed HTTP carrying a token and a password: the parser's error holds the raw bytes.
-    const port = Number(new URL(server.url).port);
-    const raw = await rawRequest(port, [
-      `POST ${stepURL(open, 'demo.password')} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n` +
-        `30\r\n{"type":"user_input","fields":{"password":"${secret('raw')}"\r\nzz\r\n`,
-    ]);
-    answers.push({ what: 'malformed HTTP', text: raw.responses.map((r) => r.body).join('\n') });
-    const headerJunk = await rawRequest(port, [`GET /v1/accounts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nX-Note: ${secret('hdr')}\r\nBad Header\r\n\r\n`]);
-    answers.push({ what: 'malformed header', text: headerJunk.responses.map((r) => r.body).join('\n') });
-
-    // No answer echoes a submitted secret.
-    for (const s of secrets.filter((x) => x !== issued)) {
-      const echoed = answers.filter((a) => a.text.includes(s)).map((a) => a.what);
-      assert.deepEqual(echoed, [], `${s} echoed by`);
-    }
-
-    // Nothing the server wrote holds a secret or a token: its output, and every file of its
-    // data directory (database, WAL and shared memory while it runs; the database after it stops).
-    const check = (moment: string): void => {
-      const places = [{ name: 'server output', bytes: Buffer.from(server!.output()) }, ...filesUnder(dir).map((f) => ({ name: path.basename(f.file), bytes: f.bytes }))];
-      assert.ok(places.some((p) => p.name.endsWith('-wal')) || moment === 'after stop', 'the WAL is searched while the server runs');
-      for (const s of secrets) assert.deepEqual(whereFound(s, places), [], `${moment}: ${s}`);
-      assert.deepEqual(whereFound(scanToken, places.slice(0, 1)), [], `${moment}: a QR scan token in the log`);
-      assert.deepEqual(whereFound(token, places), [], `${moment}: a token made by token create`);
-      assert.deepEqual(whereFound(guess, places), [], `${moment}: a guessed token`);
-      // The first token is in its owner-only file, and in the lines the first start printed.
-      const firstAt = whereFound(firstToken, places).sort();
-      assert.deepEqual(firstAt, ['access-token', 'server output'], `${moment}: the first token`);
-      const logLines = server!.output().split('\n').filter((l) => l.startsWith('{'));
-      assert.ok(logLines.length > 50, 'trace logging was on');
-      assert.ok(!logLines.some((l) => l.includes(firstToken)), `${moment}: the first token in a log line`);
-    };
-    check('while running');
-    // The trace log did see the requests (so the search above looked at something real).
-    assert.match(server.output(), /"url":"\/v1\/bridges\/demo\/login-sessions\//);
-    await server.stop('SIGTERM');
-    check('after stop');
-
-    // The database holds tokens only as SHA-256 hashes.
-    const db = new Database(path.join(dir, 'bridge-login.sqlite'), { readonly: true });
+    let server: ChildServer | undefined;
     try {
-      const rows = db.prepare('SELECT * FROM tokens').all() as { hash: string }[];
-      const sha = (t: string) => createHash('sha256').update(t).digest('hex');
-      assert.deepEqual(rows.map((r) => r.hash).sort(), [sha(firstToken), sha(token)].sort());
-      // The demo cookie is kept the same way (and was used up).
-      assert.equal((db.prepare('SELECT count(*) AS n FROM demo_cookies').get() as { n: number }).n, 0);
-    } finally {
-      db.close();
-    }
+      server = await startChildServer(dir, ['--log-level', 'trace', '--log-format', format]);
+      const firstToken = server.token;
+      // A token made by `token create` while the server runs: its output is the only place for it.
+      const created = await run(process.execPath, [BIN, 'token', 'create', '--name', 'secrets', '--data-dir', dir]);
+      const token = created.stdout.trim().split('\n').at(-1)!;
+      const call = client(server.url, token);
+      /** Every answer body, for the check that none echoes a submitted secret. */
+      const answers: { what: string; text: string }[] = [];
+      const api = async (what: string, method: string, urlPath: string, body?: unknown, headers?: Record<string, string>) => {
+        const r = await call(method, urlPath, body, headers);
+        answers.push({ what, text: r.text });
+        return r;
+      };
+      const create = async (flowID: string) => (await api(`create ${flowID}`, 'POST', '/v1/bridges/demo/login-sessions', { flowID })).body.loginSessionID as string;
+      const stepURL = (id: string, step: string) => `/v1/bridges/demo/login-sessions/${id}/steps/${step}`;
 
-    // A later start prints no token: only the start that created it did.
-    server = await startChildServer(dir, ['--log-level', 'trace']);
-    await fetch(`${server.url}/v1/accounts`, { headers: { authorization: `Bearer ${firstToken}` } });
-    assert.ok(!server.output().includes(firstToken), 'a restart printed the first token again');
-    assert.ok(!server.output().includes(token));
-  } finally {
-    await server?.stop('SIGTERM');
-    remove();
-  }
-});
+      // Passwords: completed, refused, and with extra fields and a lastURL beside them.
+      for (let i = 0; i < 3; i++) {
+        const id = await create('password');
+        const r = await api('password login', 'POST', stepURL(id, 'demo.password'), { type: 'user_input', fields: { username: `secret-user-${i}`, password: secret('pw'), note: secret('extra') }, lastURL: `https://x.example/?t=${secret('url')}` });
+        assert.equal(r.body.status, 'complete');
+      }
+      // Two-factor codes: two wrong ones then the right one; and a login failed by three wrong ones.
+      const twoFA = await create('password-2fa');
+      await api('2fa password', 'POST', stepURL(twoFA, 'demo.password'), { type: 'user_input', fields: { username: 'secret-2fa', password: secret('pw') } });
+      for (let i = 0; i < 2; i++) await api('wrong code', 'POST', stepURL(twoFA, 'demo.2fa'), { type: 'user_input', fields: { code: secret('code') } });
+      assert.equal((await api('right code', 'POST', stepURL(twoFA, 'demo.2fa'), { type: 'user_input', fields: { code: '123456' } })).body.status, 'complete');
+      const locked = await create('password-2fa');
+      await api('2fa password', 'POST', stepURL(locked, 'demo.password'), { type: 'user_input', fields: { username: 'secret-locked', password: secret('pw') } });
+      for (let i = 0; i < 3; i++) await api('wrong code', 'POST', stepURL(locked, 'demo.2fa'), { type: 'user_input', fields: { code: secret('code') } });
+      // Cookies: the sign-in page (its password a secret) issues one; submitting it completes the login.
+      const signIn = await fetch(`${server.url}/demo/sign-in`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=secret-cookie&password=${secret('pagepw')}` });
+      assert.equal(signIn.status, 303);
+      const issued = /demo_session=([^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')![1]!;
+      secrets.push(issued);
+      const cookieLogin = await create('cookies');
+      const viaCookie = await api('cookie login', 'POST', stepURL(cookieLogin, 'demo.cookies'), { type: 'cookies', fields: { session: issued }, source: 'webview' });
+      assert.equal(viaCookie.body.status, 'complete');
+      const forged = await create('cookies');
+      const refused = await api('forged cookie', 'POST', stepURL(forged, 'demo.cookies'), { type: 'cookies', fields: { session: secret('cookie') } });
+      assert.equal(refused.body.error.code, 'invalid_credentials');
+
+      // A QR code's one-time scan URL: shown to the client and kept with the session's current step
+      // (worthless once the process is gone), but never logged, however the URL is spelled.
+      const qr = (await api('create qr', 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'qr' })).body;
+      const scanToken = (qr.currentStep.display.data as string).split('/demo/scan/')[1]!;
+      assert.equal((await fetch(`${server.url}/dem%6F/scan/${scanToken}`)).status, 200);
+      assert.equal((await fetch(`${server.url}/demo/scan/${scanToken}?x=1`)).status, 200);
+      assert.equal((await fetch(`${server.url}/demo/%73can/${scanToken}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=secret-qr' })).status, 200);
+
+      // Requests that fail, each carrying a secret where a careless error message would echo it.
+      const open = await create('password-2fa');
+      const bad: [string, string, string, unknown, Record<string, string>?][] = [
+        ['bad JSON', 'POST', stepURL(open, 'demo.password'), `{"type":"user_input","fields":{"password":"${secret('json')}"`],
+        ['bad JSON 2', 'POST', stepURL(open, 'demo.password'), `{"type":"user_input","fields":{"password":"${secret('json')}", }}`],
+        ['non-string field', 'POST', stepURL(open, 'demo.password'), { type: 'user_input', fields: { username: 1, password: secret('type') } }],
+        ['wrong step', 'POST', stepURL(open, 'demo.2fa'), { type: 'user_input', fields: { code: secret('code') } }],
+        ['wrong type', 'POST', stepURL(open, 'demo.password'), { type: 'cookies', fields: { password: secret('pw') } }],
+        ['bad type value', 'POST', stepURL(open, 'demo.password'), { type: secret('typeval'), fields: { password: secret('pw') } }],
+        ['missing field', 'POST', stepURL(open, 'demo.password'), { type: 'user_input', fields: { password: secret('pw') } }],
+        ['finished session', 'POST', stepURL(locked, 'demo.password'), { type: 'user_input', fields: { password: secret('pw') } }],
+        ['unknown session', 'POST', stepURL('nope', 'demo.password'), { type: 'user_input', fields: { password: secret('pw') } }],
+        ['too large', 'POST', stepURL(open, 'demo.password'), { type: 'user_input', fields: { password: secret('big') + 'x'.repeat(70_000) } }],
+        ['wrong content type', 'POST', stepURL(open, 'demo.password'), `password=${secret('form')}`, { 'content-type': 'application/x-www-form-urlencoded' }],
+        ['bad wait', 'POST', `${stepURL(open, 'demo.password')}?wait=soon`, { type: 'user_input', fields: { password: secret('pw') } }],
+      ];
+      for (const [what, method, url, body, headers] of bad) {
+        const r = await api(what, method, url, body, headers);
+        assert.ok(r.status >= 400 && r.status < 500, `${what}: ${r.status}`);
+      }
+      // A token put in the query string (a client's mistake) is not logged with the URL.
+      const inQuery = secret('query');
+      answers.push({ what: 'token in the query', text: (await call('GET', `/v1/accounts?access_token=${inQuery}&token=${inQuery}`)).text });
+      // A guessed token is a secret of its guesser.
+      const guess = `bl_${secret('guess')}`;
+      answers.push({ what: 'guessed token', text: (await call('GET', '/v1/accounts', undefined, { authorization: `Bearer ${guess}` })).text });
+      // Malformed HTTP carrying a token and a password: the parser's error holds the raw bytes.
+      const port = Number(new URL(server.url).port);
+      const raw = await rawRequest(port, [
+        `POST ${stepURL(open, 'demo.password')} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n` +
+          `30\r\n{"type":"user_input","fields":{"password":"${secret('raw')}"\r\nzz\r\n`,
+      ]);
+      answers.push({ what: 'malformed HTTP', text: raw.responses.map((r) => r.body).join('\n') });
+      const headerJunk = await rawRequest(port, [`GET /v1/accounts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nX-Note: ${secret('hdr')}\r\nBad Header\r\n\r\n`]);
+      answers.push({ what: 'malformed header', text: headerJunk.responses.map((r) => r.body).join('\n') });
+
+      // No answer echoes a submitted secret.
+      for (const s of secrets.filter((x) => x !== issued)) {
+        const echoed = answers.filter((a) => a.text.includes(s)).map((a) => a.what);
+        assert.deepEqual(echoed, [], `${s} echoed by`);
+      }
+
+      // Nothing the server wrote holds a secret or a token: its output, and every file of its
+      // data directory (database, WAL and shared memory while it runs; the database after it stops).
+      const check = (moment: string): void => {
+        const places = [{ name: 'server output', bytes: Buffer.from(server!.output()) }, ...filesUnder(dir).map((f) => ({ name: path.basename(f.file), bytes: f.bytes }))];
+        assert.ok(places.some((p) => p.name.endsWith('-wal')) || moment === 'after stop', 'the WAL is searched while the server runs');
+        for (const s of secrets) assert.deepEqual(whereFound(s, places), [], `${moment}: ${s}`);
+        assert.deepEqual(whereFound(scanToken, places.slice(0, 1)), [], `${moment}: a QR scan token in the log`);
+        assert.deepEqual(whereFound(token, places), [], `${moment}: a token made by token create`);
+        assert.deepEqual(whereFound(guess, places), [], `${moment}: a guessed token`);
+        // The first token is in its owner-only file, and in the lines the first start printed.
+        const firstAt = whereFound(firstToken, places).sort();
+        assert.deepEqual(firstAt, ['access-token', 'server output'], `${moment}: the first token`);
+        const logLines = server!.output().split('\n').filter(isLogLine);
+        assert.ok(logLines.length > 50, 'trace logging was on');
+        assert.ok(!logLines.some((l) => l.includes(firstToken)), `${moment}: the first token in a log line`);
+      };
+      check('while running');
+      // The trace log did see the requests (so the search above looked at something real).
+      assert.match(server.output(), /"url":"\/v1\/bridges\/demo\/login-sessions\//);
+      await server.stop('SIGTERM');
+      check('after stop');
+
+      // The database holds tokens only as SHA-256 hashes.
+      const db = new Database(path.join(dir, 'bridge-login.sqlite'), { readonly: true });
+      try {
+        const rows = db.prepare('SELECT * FROM tokens').all() as { hash: string }[];
+        const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+        assert.deepEqual(rows.map((r) => r.hash).sort(), [sha(firstToken), sha(token)].sort());
+        // The demo cookie is kept the same way (and was used up).
+        assert.equal((db.prepare('SELECT count(*) AS n FROM demo_cookies').get() as { n: number }).n, 0);
+      } finally {
+        db.close();
+      }
+
+      // A later start prints no token: only the start that created it did.
+      server = await startChildServer(dir, ['--log-level', 'trace', '--log-format', format]);
+      await fetch(`${server.url}/v1/accounts`, { headers: { authorization: `Bearer ${firstToken}` } });
+      assert.ok(!server.output().includes(firstToken), 'a restart printed the first token again');
+      assert.ok(!server.output().includes(token));
+    } finally {
+      await server?.stop('SIGTERM');
+      remove();
+    }
+  });
+}
 
 test('other users on the machine: the data directory and every file in it are the owner\'s alone', async () => {
   const umask = process.umask(0o022); // the usual default, under which new files are world-readable
