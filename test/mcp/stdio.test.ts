@@ -2,6 +2,8 @@
  * `bridge-login mcp`: the same tools over standard input and output, the command a client of a
  * running server (here a test server on port 0), driven by the official SDK client.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -70,4 +72,23 @@ test('over stdio: a wrong token and an unreachable server are tool errors that s
   const unreachable = await callTool(none.client, 'list_bridges');
   assert.equal(unreachable.isError, true);
   assert.match(textOf(unreachable), /could not be reached.*bridge-login serve/);
+});
+
+test('over stdio: requests written all at once, then end of input, are all answered before the command exits', async () => {
+  const bin = fileURLToPath(new URL('../../bin/bridge-login.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'mcp'], { env: { PATH: process.env['PATH'] ?? '', BEEPER_BASE_URL: s.baseURL, BEEPER_ACCESS_TOKEN: s.token }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const lines = [
+    { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'script', version: '1' } } },
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_bridges', arguments: {} } },
+  ];
+  child.stdin.end(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  assert.equal(await exited, 0);
+  const answers = out.trim().split('\n').map((l) => JSON.parse(l) as { id?: number; result?: { structuredContent?: { bridges?: { id: string }[] } } });
+  const listed = answers.find((a) => a.id === 2);
+  assert.ok(listed?.result, `the tools/call was answered: ${out.slice(0, 300)}`);
+  assert.ok(listed.result.structuredContent?.bridges?.some((b) => b.id === 'demo'));
 });
