@@ -5,6 +5,7 @@
 import { ApiError, invalidRequest, type ValidationIssue } from '../errors.ts';
 import type { InteractiveStep, LoginError } from '../bridges/types.ts';
 import { isFinished, type CompleteStep, type Session, type SessionStatus } from './model.ts';
+import { matchesPattern } from './field-pattern.ts';
 
 const STATUS_OF_STEP: Record<InteractiveStep['type'], SessionStatus> = {
   user_input: 'waiting_for_input',
@@ -200,20 +201,4 @@ export function validateFields(step: InteractiveStep & { fields: { id: string; o
     }
   }
   return issues;
-}
-
-const patternCache = new Map<string, RegExp | null>();
-
-/** Whole-value match of a bridge-supplied pattern; an invalid pattern accepts everything. */
-function matchesPattern(pattern: string, value: string): boolean {
-  let re = patternCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(`^(?:${pattern})$`, 'u');
-    } catch {
-      re = null;
-    }
-    if (patternCache.size < 1000) patternCache.set(pattern, re);
-  }
-  return re === null || re.test(value);
 }
