@@ -135,6 +135,11 @@ export interface Submission {
   stepID: string;
   type: string;
   fields?: Record<string, string>;
+  /**
+   * Whether this is the submission that answered `stepID` (compared by digest); undefined when
+   * that is not known (the step was answered by a wait, or before a restart): a replay then.
+   */
+  sameAsAnswered?: boolean;
 }
 
 /** What to do with a submission, decided from the session alone (§5 rules 1–4). */
@@ -145,7 +150,8 @@ export type SubmitDecision =
   | { kind: 'wait' };
 
 /**
- * Decide a submission by the contract's rules, in order: replay of the step just answered;
+ * Decide a submission by the contract's rules, in order: replay of the step just answered (409
+ * when it was answered by a different submission);
  * finished session (410); wrong step (409); wrong type (400); missing or invalid fields (400).
  * The caller handles `Idempotency-Key` replays and joining before calling this.
  */
@@ -153,7 +159,9 @@ export function decideSubmit(s: Session, sub: Submission): SubmitDecision {
   const current = s.step;
   const currentID = current?.stepID;
   if (s.lastAnsweredStepID !== undefined && sub.stepID === s.lastAnsweredStepID && sub.stepID !== currentID) {
-    return { kind: 'replay' };
+    if (sub.sameAsAnswered !== false) return { kind: 'replay' };
+    const message = `step "${sub.stepID}" was already answered by another submission; read the session for its current state`;
+    return { kind: 'error', error: new ApiError('step_mismatch', message, { answered: true, ...(currentID !== undefined ? { currentStepID: currentID } : {}) }) };
   }
   if (isFinished(s) || !current || current.type === 'complete') {
     return { kind: 'error', error: new ApiError('session_finished', `login session is already ${s.status}`) };

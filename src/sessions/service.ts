@@ -25,6 +25,7 @@ import { FAILED_PROCESS, bridgeFailure } from './failures.ts';
 import { toJSON } from './view.ts';
 import { randomID } from './ids.ts';
 import { submit, type SubmissionDeps, type SubmitRequest } from './submissions.ts';
+import { createSubmissionDigest } from './submission-digest.ts';
 
 export type { SubmitRequest } from './submissions.ts';
 
@@ -84,7 +85,13 @@ export class SessionService {
     this.recorder = new SessionRecorder({ clock: this.clock, store: opts.store, logins: opts.logins, bridges: opts.bridges, table: this.table, onError: this.onError });
     // Every concurrent start listens on this one signal.
     setMaxListeners(0, this.stopping.signal);
-    this.submissions = { clock: this.clock, longPollMs: this.limits.longPollMs, stopping: this.stopping.signal, recorder: this.recorder };
+    this.submissions = {
+      clock: this.clock,
+      longPollMs: this.limits.longPollMs,
+      stopping: this.stopping.signal,
+      recorder: this.recorder,
+      digest: createSubmissionDigest(),
+    };
   }
 
   /** Number of sessions that are not finished. */
