@@ -35,6 +35,8 @@ import { jsonBodies } from './http/body-parsers.ts';
 import { loggingOptions } from './http/logging.ts';
 import { openAPI } from './http/openapi.ts';
 import { requestGuard } from './http/request-guard.ts';
+import { hardenRawServer } from './http/raw-server.ts';
+import { maxConnectionsFor, openFileLimit } from './http/connection-limit.ts';
 import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
 
@@ -133,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...fastifyOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts }),
     ...loggingOptions({ level: config.logLevel, logger: deps.logger, stream: deps.logStream }),
   });
+  hardenRawServer(fastify.server, { maxConnections: maxConnectionsFor(openFileLimit(), config.limits.maxConnections) });
 
   const { tokens, commits, bridges, logins, sessions, demo } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });
   const whenSaved = (done: (saved: boolean) => void): void => sessions.whenSaved(done);

@@ -34,6 +34,15 @@ export interface Config {
   sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number };
   demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number };
   bridges: Bridgev2BridgeConfig[];
+  /** Bounds on what clients hold open (see SECURITY.md). */
+  limits: {
+    /** Most connections open at once; by default, and at most, a quarter below the open-file limit. */
+    maxConnections?: number;
+    /** Most event streams one token may hold open at once. */
+    streamsPerToken: number;
+    /** Most long-polls (`display_and_wait` submits) one token may hold open at once. */
+    longPollsPerToken: number;
+  };
 }
 
 /** Options given on the command line (they win over the file). */
@@ -214,7 +223,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     file = (doc as Obj | null) ?? {};
   }
   const r: Reader = new Reader(env, source);
-  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges']);
+  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges', 'limits']);
 
   const host = flags.host ?? env.BRIDGE_LOGIN_HOST ?? r.string(file, 'host', '') ?? '127.0.0.1';
   const portRaw = flags.port ?? env.BRIDGE_LOGIN_PORT ?? (file.port as string | number | undefined) ?? 23373;
@@ -251,6 +260,16 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     demo.maxQRCodes = r.int(file.demo, 'maxQRCodes', 'demo', 1, 1000) ?? 5;
   } else if (file.demo !== undefined && file.demo !== null) r.fail('demo', 'must be true, false or a mapping');
 
+  const limitsRaw = file.limits ?? {};
+  if (!isObj(limitsRaw)) r.fail('limits', 'must be a mapping');
+  r.known(limitsRaw, 'limits', ['maxConnections', 'streamsPerToken', 'longPollsPerToken']);
+  const limits: Config['limits'] = {
+    streamsPerToken: r.int(limitsRaw, 'streamsPerToken', 'limits', 1, 1_000_000) ?? 2000,
+    longPollsPerToken: r.int(limitsRaw, 'longPollsPerToken', 'limits', 1, 1_000_000) ?? 2000,
+  };
+  const maxConnections = r.int(limitsRaw, 'maxConnections', 'limits', 1, 1_000_000);
+  if (maxConnections !== undefined) limits.maxConnections = maxConnections;
+
   const bridgesRaw = file.bridges ?? [];
   if (!Array.isArray(bridgesRaw)) r.fail('bridges', 'must be a list');
   const seen = new Set<string>();
@@ -268,6 +287,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     sessions,
     demo,
     bridges,
+    limits,
   };
   return deepFreeze(config);
 }
