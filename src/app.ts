@@ -37,6 +37,7 @@ import { openAPI } from './http/openapi.ts';
 import { requestGuard } from './http/request-guard.ts';
 import { hardenRawServer } from './http/raw-server.ts';
 import { maxConnectionsFor, openFileLimit } from './http/connection-limit.ts';
+import { waiterCaps } from './http/per-token-caps.ts';
 import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
 
@@ -160,8 +161,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   infoRoutes(fastify, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
   bridgeRoutes(fastify, bridges, logins);
   loginRoutes(fastify, logins);
-  sessionRoutes(fastify, sessions);
-  eventRoutes(fastify, sessions, clock);
+  const caps = waiterCaps(config.limits);
+  sessionRoutes(fastify, sessions, caps.longPolls);
+  eventRoutes(fastify, sessions, clock, caps.streams);
   if (demo) await fastify.register(demoPages, { demo });
   await fastify.register(webRoutes);
   await fastify.register(mcpRoutes, { baseURL });
