@@ -32,7 +32,7 @@ export interface Config {
   /** Origins given CORS permission; none by default. */
   corsOrigins: string[];
   sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number };
-  demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number };
+  demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number; maxCookies: number };
   bridges: Bridgev2BridgeConfig[];
   /** Bounds on what clients hold open (see SECURITY.md). */
   limits: {
@@ -251,13 +251,14 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     longPollSeconds: r.int(sessionsRaw, 'longPollSeconds', 'sessions', 1, 300) ?? 25,
   };
 
-  const demo = { enabled: true, qrRefreshSeconds: 20, maxQRCodes: 5 };
+  const demo = { enabled: true, qrRefreshSeconds: 20, maxQRCodes: 5, maxCookies: 1000 };
   if (typeof file.demo === 'boolean') demo.enabled = file.demo;
   else if (isObj(file.demo)) {
-    r.known(file.demo, 'demo', ['enabled', 'qrRefreshSeconds', 'maxQRCodes']);
+    r.known(file.demo, 'demo', ['enabled', 'qrRefreshSeconds', 'maxQRCodes', 'maxCookies']);
     demo.enabled = r.bool(file.demo, 'enabled', 'demo') ?? true;
     demo.qrRefreshSeconds = r.int(file.demo, 'qrRefreshSeconds', 'demo', 1, 3600) ?? 20;
     demo.maxQRCodes = r.int(file.demo, 'maxQRCodes', 'demo', 1, 1000) ?? 5;
+    demo.maxCookies = r.int(file.demo, 'maxCookies', 'demo', 1, 1_000_000) ?? 1000;
   } else if (file.demo !== undefined && file.demo !== null) r.fail('demo', 'must be true, false or a mapping');
 
   const limitsRaw = file.limits ?? {};
