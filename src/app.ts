@@ -116,6 +116,7 @@ function buildServices(deps: ServiceContext) {
     limits: {
       ttlMs: config.sessions.ttlSeconds * 1000,
       retentionMs: config.sessions.retentionSeconds * 1000,
+      maxRetained: config.sessions.maxRetained,
       maxActive: config.sessions.maxActive,
       longPollMs: config.sessions.longPollSeconds * 1000,
     },

@@ -31,7 +31,7 @@ export interface Config {
   allowedHosts: string[];
   /** Origins given CORS permission; none by default. */
   corsOrigins: string[];
-  sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number };
+  sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number; maxRetained: number };
   demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number; maxCookies: number };
   bridges: Bridgev2BridgeConfig[];
   /** Bounds on what clients hold open (see SECURITY.md). */
@@ -243,12 +243,13 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
 
   const sessionsRaw = file.sessions ?? {};
   if (!isObj(sessionsRaw)) r.fail('sessions', 'must be a mapping');
-  r.known(sessionsRaw, 'sessions', ['ttlSeconds', 'retentionSeconds', 'maxActive', 'longPollSeconds']);
+  r.known(sessionsRaw, 'sessions', ['ttlSeconds', 'retentionSeconds', 'maxActive', 'longPollSeconds', 'maxRetained']);
   const sessions = {
     ttlSeconds: r.int(sessionsRaw, 'ttlSeconds', 'sessions', 10, 7 * 24 * 3600) ?? 1800,
     retentionSeconds: r.int(sessionsRaw, 'retentionSeconds', 'sessions', 0, 30 * 24 * 3600) ?? 3600,
     maxActive: r.int(sessionsRaw, 'maxActive', 'sessions', 1, 1_000_000) ?? 1000,
     longPollSeconds: r.int(sessionsRaw, 'longPollSeconds', 'sessions', 1, 300) ?? 25,
+    maxRetained: r.int(sessionsRaw, 'maxRetained', 'sessions', 1, 10_000_000) ?? 10_000,
   };
 
   const demo = { enabled: true, qrRefreshSeconds: 20, maxQRCodes: 5, maxCookies: 1000 };

@@ -34,6 +34,8 @@ export interface SessionLimits {
   ttlMs: number;
   /** A finished session stays readable this long, then answers 404. */
   retentionMs: number;
+  /** Most finished sessions kept (the oldest is forgotten first); unbounded when absent. */
+  maxRetained?: number;
   /** Most sessions active at once; above it, create answers 429. */
   maxActive: number;
   /** Longest a `display_and_wait` submit waits for a change. */
@@ -78,6 +80,7 @@ export class SessionService {
     this.table = new SessionTable({
       clock: this.clock,
       retentionMs: this.limits.retentionMs,
+      ...(this.limits.maxRetained !== undefined ? { maxRetained: this.limits.maxRetained } : {}),
       onExpiry: (live) => this.recorder.expire(live),
       onRetentionEnd: (live) => this.recorder.forget(live),
       onError: this.onError,
