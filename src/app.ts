@@ -35,6 +35,9 @@ import { jsonBodies } from './http/body-parsers.ts';
 import { loggingOptions } from './http/logging.ts';
 import { openAPI } from './http/openapi.ts';
 import { requestGuard } from './http/request-guard.ts';
+import { hardenRawServer } from './http/raw-server.ts';
+import { maxConnectionsFor, openFileLimit } from './http/connection-limit.ts';
+import { waiterCaps } from './http/per-token-caps.ts';
 import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
 
@@ -96,7 +99,7 @@ function buildServices(deps: ServiceContext) {
   const sessionStore = new SessionStore(db, commits);
   const bridgeList: Bridge[] = [];
   const demo = config.demo.enabled
-    ? new DemoBridge({ clock, logins: loginStore, cookieStore: new DemoCookieStore(db), baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes, random: deps.demoRandom })
+    ? new DemoBridge({ clock, logins: loginStore, cookieStore: new DemoCookieStore(db), baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes, maxCookies: config.demo.maxCookies, random: deps.demoRandom })
     : undefined;
   if (demo) bridgeList.push(demo);
   // The connectors' own lines (a refused start, a transport error, a failed cancel): ids, statuses
@@ -113,6 +116,7 @@ function buildServices(deps: ServiceContext) {
     limits: {
       ttlMs: config.sessions.ttlSeconds * 1000,
       retentionMs: config.sessions.retentionSeconds * 1000,
+      maxRetained: config.sessions.maxRetained,
       maxActive: config.sessions.maxActive,
       longPollMs: config.sessions.longPollSeconds * 1000,
     },
@@ -133,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...fastifyOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts }),
     ...loggingOptions({ level: config.logLevel, logger: deps.logger, stream: deps.logStream }),
   });
+  hardenRawServer(fastify.server, { maxConnections: maxConnectionsFor(openFileLimit(), config.limits.maxConnections) });
 
   const { tokens, commits, bridges, logins, sessions, demo } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });
   const whenSaved = (done: (saved: boolean) => void): void => sessions.whenSaved(done);
@@ -157,8 +162,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   infoRoutes(fastify, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
   bridgeRoutes(fastify, bridges, logins);
   loginRoutes(fastify, logins);
-  sessionRoutes(fastify, sessions);
-  eventRoutes(fastify, sessions, clock);
+  const caps = waiterCaps(config.limits);
+  sessionRoutes(fastify, sessions, caps.longPolls);
+  eventRoutes(fastify, sessions, clock, caps.streams);
   if (demo) await fastify.register(demoPages, { demo });
   await fastify.register(webRoutes);
   await fastify.register(mcpRoutes, { baseURL });

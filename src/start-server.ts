@@ -2,10 +2,11 @@
  * Start a configured server: open the data directory, make the first token when there is
  * none, build the app, listen, and print where it is.
  */
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp, type App } from './app.ts';
-import { ConfigError, type Config } from './config/config.ts';
+import type { Config } from './config/config.ts';
+import { prepareDataDir } from './config/data-dir.ts';
 import { TOKEN_FILE_NAME } from './config/paths.ts';
 import { LISTENING_MESSAGE } from './http/logging.ts';
 import { isTerminal, prettyLogStream } from './http/pretty-log.ts';
@@ -30,11 +31,7 @@ function ensureFirstToken(app: App, file: string): { token?: string; created: bo
 }
 
 export async function startServer(config: Config, out: NodeJS.WritableStream): Promise<App> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  // Whoever can write the data directory can swap the database, tokens included.
-  if ((statSync(config.dataDir).mode & 0o022) !== 0) {
-    throw new ConfigError(`the data directory ${config.dataDir} is writable by other users; make it yours alone (chmod 700)`);
-  }
+  prepareDataDir(config.dataDir);
   // Readable lines for a person at a terminal, JSON for everything else (and when asked).
   const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && isTerminal(out));
   const app = await buildApp({ config, externalBridges: createBridgev2Bridges, ...(pretty ? { logStream: await prettyLogStream(out) } : {}) });

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type ConfigFlags } from '../config/config.ts';
 import { DatabaseVersionError } from '../store/db.ts';
 import { startServer } from '../start-server.ts';
 import type { ProgramIO } from './program.ts';
+import { tolerateClosedOutput, writeIfOpen } from './closed-output.ts';
 
 export function serveCommand(io: ProgramIO): Command {
   return new Command('serve')
@@ -35,12 +36,15 @@ export function serveCommand(io: ProgramIO): Command {
           stopAsked = signal;
           return;
         }
-        io.stdout.write(`\n${signal}: stopping…\n`);
+        writeIfOpen(io.stdout, `\n${signal}: stopping…\n`);
         running.close().then(
           () => process.exit(0),
           () => process.exit(1),
         );
       };
+      // Whoever reads the output may be gone by the time it stops: that must not stop the stop.
+      tolerateClosedOutput(io.stdout);
+      tolerateClosedOutput(io.stderr);
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
       try {

@@ -31,9 +31,18 @@ export interface Config {
   allowedHosts: string[];
   /** Origins given CORS permission; none by default. */
   corsOrigins: string[];
-  sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number };
-  demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number };
+  sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number; maxRetained: number };
+  demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number; maxCookies: number };
   bridges: Bridgev2BridgeConfig[];
+  /** Bounds on what clients hold open (see SECURITY.md). */
+  limits: {
+    /** Most connections open at once; by default, and at most, a quarter below the open-file limit. */
+    maxConnections?: number;
+    /** Most event streams one token may hold open at once. */
+    streamsPerToken: number;
+    /** Most long-polls (`display_and_wait` submits) one token may hold open at once. */
+    longPollsPerToken: number;
+  };
 }
 
 /** Options given on the command line (they win over the file). */
@@ -214,7 +223,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     file = (doc as Obj | null) ?? {};
   }
   const r: Reader = new Reader(env, source);
-  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges']);
+  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges', 'limits']);
 
   const host = flags.host ?? env.BRIDGE_LOGIN_HOST ?? r.string(file, 'host', '') ?? '127.0.0.1';
   const portRaw = flags.port ?? env.BRIDGE_LOGIN_PORT ?? (file.port as string | number | undefined) ?? 23373;
@@ -234,22 +243,34 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
 
   const sessionsRaw = file.sessions ?? {};
   if (!isObj(sessionsRaw)) r.fail('sessions', 'must be a mapping');
-  r.known(sessionsRaw, 'sessions', ['ttlSeconds', 'retentionSeconds', 'maxActive', 'longPollSeconds']);
+  r.known(sessionsRaw, 'sessions', ['ttlSeconds', 'retentionSeconds', 'maxActive', 'longPollSeconds', 'maxRetained']);
   const sessions = {
     ttlSeconds: r.int(sessionsRaw, 'ttlSeconds', 'sessions', 10, 7 * 24 * 3600) ?? 1800,
     retentionSeconds: r.int(sessionsRaw, 'retentionSeconds', 'sessions', 0, 30 * 24 * 3600) ?? 3600,
     maxActive: r.int(sessionsRaw, 'maxActive', 'sessions', 1, 1_000_000) ?? 1000,
     longPollSeconds: r.int(sessionsRaw, 'longPollSeconds', 'sessions', 1, 300) ?? 25,
+    maxRetained: r.int(sessionsRaw, 'maxRetained', 'sessions', 1, 10_000_000) ?? 10_000,
   };
 
-  const demo = { enabled: true, qrRefreshSeconds: 20, maxQRCodes: 5 };
+  const demo = { enabled: true, qrRefreshSeconds: 20, maxQRCodes: 5, maxCookies: 1000 };
   if (typeof file.demo === 'boolean') demo.enabled = file.demo;
   else if (isObj(file.demo)) {
-    r.known(file.demo, 'demo', ['enabled', 'qrRefreshSeconds', 'maxQRCodes']);
+    r.known(file.demo, 'demo', ['enabled', 'qrRefreshSeconds', 'maxQRCodes', 'maxCookies']);
     demo.enabled = r.bool(file.demo, 'enabled', 'demo') ?? true;
     demo.qrRefreshSeconds = r.int(file.demo, 'qrRefreshSeconds', 'demo', 1, 3600) ?? 20;
     demo.maxQRCodes = r.int(file.demo, 'maxQRCodes', 'demo', 1, 1000) ?? 5;
+    demo.maxCookies = r.int(file.demo, 'maxCookies', 'demo', 1, 1_000_000) ?? 1000;
   } else if (file.demo !== undefined && file.demo !== null) r.fail('demo', 'must be true, false or a mapping');
+
+  const limitsRaw = file.limits ?? {};
+  if (!isObj(limitsRaw)) r.fail('limits', 'must be a mapping');
+  r.known(limitsRaw, 'limits', ['maxConnections', 'streamsPerToken', 'longPollsPerToken']);
+  const limits: Config['limits'] = {
+    streamsPerToken: r.int(limitsRaw, 'streamsPerToken', 'limits', 1, 1_000_000) ?? 2000,
+    longPollsPerToken: r.int(limitsRaw, 'longPollsPerToken', 'limits', 1, 1_000_000) ?? 2000,
+  };
+  const maxConnections = r.int(limitsRaw, 'maxConnections', 'limits', 1, 1_000_000);
+  if (maxConnections !== undefined) limits.maxConnections = maxConnections;
 
   const bridgesRaw = file.bridges ?? [];
   if (!Array.isArray(bridgesRaw)) r.fail('bridges', 'must be a list');
@@ -268,6 +289,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     sessions,
     demo,
     bridges,
+    limits,
   };
   return deepFreeze(config);
 }

@@ -7,6 +7,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDo
 import type { Clock } from '../clock.ts';
 import type { TokenStore } from '../store/tokens.ts';
 import { ApiError } from '../errors.ts';
+import { rememberToken } from './per-token-caps.ts';
 
 export interface AuthLimits {
   /** Failed attempts allowed per client in a window. */
@@ -88,7 +89,7 @@ export interface AuthOptions {
 const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits }, done) => {
   const auth = new Authenticator(tokens, clock, limits);
   const authenticate = (request: FastifyRequest, _reply: FastifyReply, next: HookHandlerDoneFunction): void => {
-    auth.check(request.headers.authorization, request.ip);
+    rememberToken(request, auth.check(request.headers.authorization, request.ip));
     next();
   };
   // A protected route checks the token in a hook of its own, decided once from the route's

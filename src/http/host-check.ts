@@ -6,24 +6,28 @@ import { invalidRequest } from '../errors.ts';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** Strip the port from a Host header value: `[::1]:80` → `[::1]`, `localhost:1` → `localhost`. */
-function hostName(host: string): string {
-  const h = host.trim().toLowerCase();
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']');
-    return end === -1 ? h : h.slice(0, end + 1);
-  }
-  const colon = h.indexOf(':');
-  return colon === -1 ? h : h.slice(0, colon);
+/**
+ * A Host name or `[IPv6]` literal with an optional port of digits, nothing else: no white space
+ * (`.trim()` would also strip a no-break space sent as byte 0xA0), nothing after the name.
+ */
+const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?)(?::[0-9]{1,5})?$/i;
+
+/**
+ * The name of a Host header value without its port (`[::1]:80` → `[::1]`, `localhost:1` →
+ * `localhost`), or undefined when the value is not strictly a host and port: `localhost:evil.com`,
+ * `[::1]evil.com` and a name with white space around it name nothing.
+ */
+export function hostName(host: string): string | undefined {
+  const m = HOST.exec(host);
+  return m ? m[1]!.toLowerCase() : undefined;
 }
 
 /** Build the check for a list of extra allowed host names. */
 export function makeHostCheck(allowed: readonly string[]): (host: string | undefined) => boolean {
-  const extra = new Set(allowed.map((h) => hostName(h)));
+  const extra = new Set(allowed.map((h) => hostName(h) ?? h.toLowerCase()));
   return (host) => {
-    if (!host) return false;
-    const name = hostName(host);
-    return LOOPBACK.has(name) || extra.has(name);
+    const name = host ? hostName(host) : undefined;
+    return name !== undefined && (LOOPBACK.has(name) || extra.has(name));
   };
 }
 

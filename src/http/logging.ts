@@ -45,6 +45,15 @@ export function safeURL(url: string): string {
  */
 export const LISTENING_MESSAGE = 'bridge-login: listening (see the banner)';
 
+/**
+ * A request as logged. One that matched no route is logged without its path: nothing there is
+ * an ID the server knows, and a client may have put a secret in it (`GET /v1/<token>`).
+ */
+export function loggedRequest(req: { method: string; url: string; id: string; routeOptions?: { url?: string } }): { method: string; url: string; id: string } {
+  const matched = req.routeOptions?.url !== undefined;
+  return { method: req.method, url: matched ? safeURL(req.url) : '[unknown path]', id: req.id };
+}
+
 /** How logging is set up. */
 export interface LoggingOptions {
   level: string;
@@ -61,7 +70,7 @@ export function loggingOptions({ level, logger, stream }: LoggingOptions): Pick<
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: safeURL(req.url), id: req.id }),
+        req: loggedRequest,
       },
       hooks: {
         logMethod(args, method) {

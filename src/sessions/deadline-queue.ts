@@ -58,6 +58,7 @@ export class DeadlineQueue<T> {
     else this.tail = d;
     if (after) after.next = d;
     else this.head = d;
+    this.count++;
     if (at < this.timerAt) this.arm();
     return d;
   }
@@ -67,16 +68,29 @@ export class DeadlineQueue<T> {
     return this.head?.at;
   }
 
+  private count = 0;
+
   /** Number of deadlines waiting. */
   get size(): number {
-    let n = 0;
-    for (let d = this.head; d; d = d.next) n++;
-    return n;
+    return this.count;
+  }
+
+  /** Bring the earliest deadline forward to now: take it out and call `onDue` with its item. */
+  dueNow(): void {
+    const d = this.head;
+    if (!d) return;
+    this.remove(d);
+    try {
+      this.onDue(d.item);
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   remove(d: Deadline<T>): void {
     if (!d.queued) return;
     d.queued = false;
+    this.count--;
     if (d.prev) d.prev.next = d.next;
     else this.head = d.next;
     if (d.next) d.next.prev = d.prev;

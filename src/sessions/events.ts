@@ -11,10 +11,11 @@ import type { Clock, TimerHandle } from '../clock.ts';
 import { principalOf } from '../principal.ts';
 import { PathID, errorResponses } from '../schemas/common.ts';
 import type { SessionService } from './service.ts';
+import { tokenOf, type PerTokenCap } from '../http/per-token-caps.ts';
 
 export const KEEP_ALIVE_MS = 15_000;
 
-export function eventRoutes(app: FastifyInstance, sessions: SessionService, clock: Clock): void {
+export function eventRoutes(app: FastifyInstance, sessions: SessionService, clock: Clock, cap: PerTokenCap): void {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/v1/bridges/:bridgeID/login-sessions/:loginSessionID/events',
     {
@@ -24,11 +25,12 @@ export function eventRoutes(app: FastifyInstance, sessions: SessionService, cloc
         description: 'Sends `event: session` with the full LoginSession at once and on every change; closes after a terminal state.',
         tags: ['Login sessions'],
         params: Type.Object({ bridgeID: PathID, loginSessionID: PathID }),
-        response: { 200: { content: { 'text/event-stream': { schema: Type.String() } } }, ...errorResponses(400, 401, 404) },
+        response: { 200: { content: { 'text/event-stream': { schema: Type.String() } } }, ...errorResponses(400, 401, 404, 429) },
       },
     },
     async (request, reply) => {
       const feed = sessions.feed(principalOf(request), request.params.bridgeID, request.params.loginSessionID);
+      const release = cap.acquire(tokenOf(request));
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -40,12 +42,14 @@ export function eventRoutes(app: FastifyInstance, sessions: SessionService, cloc
       });
       // HEAD: the headers a GET would get, and no stream (Node sends no body for HEAD anyway).
       if (request.method === 'HEAD') {
+        release();
         res.end();
         return;
       }
       let keepAlive: TimerHandle | undefined;
       let stop = (): void => {};
       const close = (): void => {
+        release();
         stop();
         keepAlive?.cancel();
         if (!res.writableEnded) res.end();

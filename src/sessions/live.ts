@@ -40,6 +40,7 @@ export class LiveSession implements SessionFeed {
   #json?: string;
   #process?: LoginProcess;
   #running?: RunningSubmission;
+  #answered?: { stepID: string; digest: string };
   #replies?: Map<string, string | Promise<string>>;
   #waiting?: AbortController;
   #deadline?: TimerHandle;
@@ -95,6 +96,16 @@ export class LiveSession implements SessionFeed {
     });
     this.#running = { stepID, input, reply: settled };
     return settled;
+  }
+
+  /** The step last answered by a submission, and that submission's keyed digest (memory only). */
+  get answered(): { readonly stepID: string; readonly digest: string } | undefined {
+    return this.#answered;
+  }
+
+  /** Record that the submission with `digest` answered `stepID`. */
+  answeredBy(stepID: string, digest: string): void {
+    this.#answered = { stepID, digest };
   }
 
   // ---- answers by Idempotency-Key --------------------------------------------------------

@@ -5,6 +5,7 @@
 import { ApiError, invalidRequest, type ValidationIssue } from '../errors.ts';
 import type { InteractiveStep, LoginError } from '../bridges/types.ts';
 import { isFinished, type CompleteStep, type Session, type SessionStatus } from './model.ts';
+import { matchesPattern } from './field-pattern.ts';
 
 const STATUS_OF_STEP: Record<InteractiveStep['type'], SessionStatus> = {
   user_input: 'waiting_for_input',
@@ -134,6 +135,11 @@ export interface Submission {
   stepID: string;
   type: string;
   fields?: Record<string, string>;
+  /**
+   * Whether this is the submission that answered `stepID` (compared by digest); undefined when
+   * that is not known (the step was answered by a wait, or before a restart): a replay then.
+   */
+  sameAsAnswered?: boolean;
 }
 
 /** What to do with a submission, decided from the session alone (§5 rules 1–4). */
@@ -144,7 +150,8 @@ export type SubmitDecision =
   | { kind: 'wait' };
 
 /**
- * Decide a submission by the contract's rules, in order: replay of the step just answered;
+ * Decide a submission by the contract's rules, in order: replay of the step just answered (409
+ * when it was answered by a different submission);
  * finished session (410); wrong step (409); wrong type (400); missing or invalid fields (400).
  * The caller handles `Idempotency-Key` replays and joining before calling this.
  */
@@ -152,7 +159,9 @@ export function decideSubmit(s: Session, sub: Submission): SubmitDecision {
   const current = s.step;
   const currentID = current?.stepID;
   if (s.lastAnsweredStepID !== undefined && sub.stepID === s.lastAnsweredStepID && sub.stepID !== currentID) {
-    return { kind: 'replay' };
+    if (sub.sameAsAnswered !== false) return { kind: 'replay' };
+    const message = `step "${sub.stepID}" was already answered by another submission; read the session for its current state`;
+    return { kind: 'error', error: new ApiError('step_mismatch', message, { answered: true, ...(currentID !== undefined ? { currentStepID: currentID } : {}) }) };
   }
   if (isFinished(s) || !current || current.type === 'complete') {
     return { kind: 'error', error: new ApiError('session_finished', `login session is already ${s.status}`) };
@@ -200,20 +209,4 @@ export function validateFields(step: InteractiveStep & { fields: { id: string; o
     }
   }
   return issues;
-}
-
-const patternCache = new Map<string, RegExp | null>();
-
-/** Whole-value match of a bridge-supplied pattern; an invalid pattern accepts everything. */
-function matchesPattern(pattern: string, value: string): boolean {
-  let re = patternCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(`^(?:${pattern})$`, 'u');
-    } catch {
-      re = null;
-    }
-    if (patternCache.size < 1000) patternCache.set(pattern, re);
-  }
-  return re === null || re.test(value);
 }

@@ -6,6 +6,7 @@ import { CancelResponse, CreateSessionBody, SubmitStepBody } from '../schemas/lo
 import { PathID, errorResponses } from '../schemas/common.ts';
 import { principalOf } from '../principal.ts';
 import type { SessionService } from './service.ts';
+import { tokenOf, type PerTokenCap } from '../http/per-token-caps.ts';
 
 const SessionParams = Type.Object({ bridgeID: PathID, loginSessionID: PathID });
 const StepParams = Type.Object({ bridgeID: PathID, loginSessionID: PathID, stepID: PathID });
@@ -28,7 +29,7 @@ export function waitBudgetMs(maxMs: number, waitQuery?: string, stainlessTimeout
   return Math.max(0, Math.floor(ms));
 }
 
-export function sessionRoutes(app: FastifyInstance, sessions: SessionService): void {
+export function sessionRoutes(app: FastifyInstance, sessions: SessionService, longPolls: PerTokenCap): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post(
@@ -96,13 +97,14 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService): v
           'x-stainless-timeout': Type.Optional(Type.String({ pattern: SECONDS })),
         }),
         body: SubmitStepBody,
-        response: { 200: Type.Ref('LoginSession'), ...errorResponses(400, 401, 404, 409, 410, 413, 415) },
+        response: { 200: Type.Ref('LoginSession'), ...errorResponses(400, 401, 404, 409, 410, 413, 415, 429) },
       },
     },
     async (request, reply) => {
       const { bridgeID, loginSessionID, stepID } = request.params;
       // Only a long-poll (display_and_wait) waits, so only it needs to hear that the client left.
       const abort = request.body.type === 'display_and_wait' ? new AbortController() : undefined;
+      const release = abort ? longPolls.acquire(tokenOf(request)) : undefined;
       const onClose = abort && ((): void => abort.abort());
       if (onClose) reply.raw.once('close', onClose);
       try {
@@ -116,6 +118,7 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService): v
         });
         return sendJSON(reply, json);
       } finally {
+        release?.();
         if (onClose) reply.raw.off('close', onClose);
       }
     },

@@ -25,6 +25,7 @@ import { FAILED_PROCESS, bridgeFailure } from './failures.ts';
 import { toJSON } from './view.ts';
 import { randomID } from './ids.ts';
 import { submit, type SubmissionDeps, type SubmitRequest } from './submissions.ts';
+import { createSubmissionDigest } from './submission-digest.ts';
 
 export type { SubmitRequest } from './submissions.ts';
 
@@ -33,6 +34,8 @@ export interface SessionLimits {
   ttlMs: number;
   /** A finished session stays readable this long, then answers 404. */
   retentionMs: number;
+  /** Most finished sessions kept (the oldest is forgotten first); unbounded when absent. */
+  maxRetained?: number;
   /** Most sessions active at once; above it, create answers 429. */
   maxActive: number;
   /** Longest a `display_and_wait` submit waits for a change. */
@@ -77,6 +80,7 @@ export class SessionService {
     this.table = new SessionTable({
       clock: this.clock,
       retentionMs: this.limits.retentionMs,
+      ...(this.limits.maxRetained !== undefined ? { maxRetained: this.limits.maxRetained } : {}),
       onExpiry: (live) => this.recorder.expire(live),
       onRetentionEnd: (live) => this.recorder.forget(live),
       onError: this.onError,
@@ -84,7 +88,13 @@ export class SessionService {
     this.recorder = new SessionRecorder({ clock: this.clock, store: opts.store, logins: opts.logins, bridges: opts.bridges, table: this.table, onError: this.onError });
     // Every concurrent start listens on this one signal.
     setMaxListeners(0, this.stopping.signal);
-    this.submissions = { clock: this.clock, longPollMs: this.limits.longPollMs, stopping: this.stopping.signal, recorder: this.recorder };
+    this.submissions = {
+      clock: this.clock,
+      longPollMs: this.limits.longPollMs,
+      stopping: this.stopping.signal,
+      recorder: this.recorder,
+      digest: createSubmissionDigest(),
+    };
   }
 
   /** Number of sessions that are not finished. */

@@ -13,6 +13,7 @@ import type { SessionRecorder } from './recorder.ts';
 import { nextChange } from './long-poll.ts';
 import { scrubOutcome, secretValues } from './scrub.ts';
 import { bridgeFailure } from './failures.ts';
+import type { SubmissionDigest } from './submission-digest.ts';
 
 export interface SubmitRequest {
   stepID: string;
@@ -33,6 +34,8 @@ export interface SubmissionDeps {
   /** Aborted when the server stops. */
   readonly stopping: AbortSignal;
   readonly recorder: SessionRecorder;
+  /** Keyed digest of a submission, to tell a retry of the answered one from another (§5 rule 1). */
+  readonly digest: SubmissionDigest;
 }
 
 /** Keys are kept per session; past this many the oldest are forgotten. */
@@ -53,7 +56,10 @@ export async function submit(deps: SubmissionDeps, live: LiveSession, req: Submi
   }
   // A write: a session whose time is up expires now, if its deadline has not fired yet.
   deps.recorder.expireIfDue(live);
-  const decision = machine.decideSubmit(live.session, req);
+  const answered = live.answered;
+  const digest = (): string => deps.digest(req.type, req.fields ?? {});
+  const sameAsAnswered = answered !== undefined && answered.stepID === req.stepID ? answered.digest === digest() : undefined;
+  const decision = machine.decideSubmit(live.session, { stepID: req.stepID, type: req.type, ...(req.fields ? { fields: req.fields } : {}), sameAsAnswered });
   switch (decision.kind) {
     case 'replay':
       return live.json;
@@ -73,7 +79,7 @@ export async function submit(deps: SubmissionDeps, live: LiveSession, req: Submi
         const again = (): Promise<string> => submit(deps, live, req);
         return running.reply.then(again, again);
       } else {
-        reply = execute(deps, live, req.stepID, decision.input);
+        reply = execute(deps, live, req.stepID, decision.input, digest());
       }
       if (key !== undefined) remember(deps, live, key, reply);
       return reply;
@@ -93,8 +99,11 @@ function remember(deps: SubmissionDeps, live: LiveSession, key: string, reply: P
   );
 }
 
-/** Run one submission on the bridge; it is the session's running one until it settles. */
-function execute(deps: SubmissionDeps, live: LiveSession, stepID: string, input: Record<string, string>): Promise<string> {
+/**
+ * Run one submission on the bridge; it is the session's running one until it settles, and then
+ * the one that answered `stepID` (by `digest`).
+ */
+function execute(deps: SubmissionDeps, live: LiveSession, stepID: string, input: Record<string, string>, digest: string): Promise<string> {
   const process = live.process;
   const answered = live.session.step;
   const run = async (): Promise<string> => {
@@ -115,6 +124,7 @@ function execute(deps: SubmissionDeps, live: LiveSession, stepID: string, input:
       outcome = scrubOutcome(outcome, secrets);
     }
     deps.recorder.apply(live, outcome, stepID, secrets);
+    live.answeredBy(stepID, digest);
     return live.json;
   };
   return live.run(stepID, input, run());

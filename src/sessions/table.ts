@@ -13,6 +13,8 @@ export interface SessionTableOptions {
   clock: Clock;
   /** A finished session stays readable this long, then answers 404. */
   retentionMs: number;
+  /** Most finished sessions kept; past it the oldest is forgotten before its retention ends. */
+  maxRetained?: number;
   /** Called when an unfinished session's expiry comes. */
   onExpiry: (live: LiveSession) => void;
   /** Called when a finished session's retention ends. */
@@ -93,6 +95,10 @@ export class SessionTable {
 
   private scheduleRetention(live: LiveSession, from: number): void {
     live.setDeadline(this.retentions.add(live, from + this.opts.retentionMs));
+    // Finished sessions are bounded in number as well as in age: their rows are what a stream
+    // of create-and-cancel would otherwise pile up, in memory and on disk, for a whole retention.
+    const max = this.opts.maxRetained ?? Infinity;
+    while (this.retentions.size > max) this.retentions.dueNow();
   }
 
   /** Stop holding a session; true when it was held. */

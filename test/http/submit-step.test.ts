@@ -52,10 +52,14 @@ test('the password "incorrectpassword" fails the session with invalid_credential
   assert.equal(r.body.status, 'failed');
   assert.equal(r.body.error.code, 'invalid_credentials');
   assert.equal(r.body.currentStep, undefined);
-  const again = await submit(c.loginSessionID, 'demo.password', { username: 'bob', password: 'x' });
+  const again = await submit(c.loginSessionID, 'demo.password', { username: 'bob', password: 'incorrectpassword' });
   // Replay of the step just answered returns the session, even finished.
   assert.equal(again.status, 200);
   assert.equal(again.body.status, 'failed');
+  // Another submission of that step is not a replay (api.md §5 rule 1, revised).
+  const other = await submit(c.loginSessionID, 'demo.password', { username: 'bob', password: 'x' });
+  assert.equal(other.status, 409);
+  assert.equal(other.body.details.answered, true);
   const later = await submit(c.loginSessionID, 'other', { username: 'bob', password: 'x' });
   assert.equal(later.status, 410);
   assert.equal(later.body.code, 'session_finished');

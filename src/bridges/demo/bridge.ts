@@ -27,6 +27,8 @@ export interface DemoBridgeOptions {
   maxQRCodes: number;
   /** Random bytes for scan tokens and pairing codes; `crypto.randomBytes` by default. */
   random?: RandomBytes;
+  /** Most issued sign-in cookies kept at once (the oldest go first); 1,000 by default. */
+  maxCookies?: number;
 }
 
 export const DEMO_FLOWS: readonly LoginFlow[] = [
@@ -68,8 +70,13 @@ export class DemoBridge implements Bridge {
   readonly cookies: DemoCookies;
 
   constructor(private readonly opts: DemoBridgeOptions) {
-    this.cookies = new DemoCookies(opts.cookieStore, opts.clock);
+    this.cookies = new DemoCookies(opts.cookieStore, opts.clock, opts.maxCookies);
     this.pairings = new Pairings(opts.random);
+  }
+
+  /** Stop the cookies' scheduled purge. */
+  async close(): Promise<void> {
+    this.cookies.close();
   }
 
   async health() {

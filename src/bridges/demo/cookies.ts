@@ -4,7 +4,7 @@
  * as hashes, and each works once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Clock } from '../../clock.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
 import type { DemoCookieStore } from '../../store/demo-cookies.ts';
 import type { CookiesStep, LoginProcess, StepInput, StepOutcome } from '../types.ts';
 import { demoLogin } from './identity.ts';
@@ -16,18 +16,45 @@ const hash = (value: string): string => createHash('sha256').update(value).diges
 /** How long an issued value works. */
 const COOKIE_LIFETIME_MS = 3_600_000;
 
-/** Cookie values issued by the sign-in page (hashed at rest, one use each, 1 hour). */
+/** How often expired values are deleted, whether or not any page is used. */
+const PURGE_INTERVAL_MS = 600_000;
+
+/**
+ * Cookie values issued by the sign-in page (hashed at rest, one use each, 1 hour). At most
+ * `maxKept` are kept: issuing one more forgets the oldest, so that no stream of sign-ins can grow
+ * the database (SQLite never gives the space back to the file system). Expired ones are deleted
+ * every 10 minutes.
+ */
 export class DemoCookies {
+  private purgeTimer?: TimerHandle;
+
   constructor(
     private readonly store: DemoCookieStore,
     private readonly clock: Clock,
-  ) {}
+    private readonly maxKept = 1000,
+  ) {
+    this.schedulePurge();
+  }
+
+  private schedulePurge(): void {
+    this.purgeTimer = this.clock.setTimeout(() => {
+      this.store.purgeBefore(this.clock.now() - COOKIE_LIFETIME_MS);
+      this.schedulePurge();
+    }, PURGE_INTERVAL_MS);
+  }
+
+  /** Stop the scheduled purge. */
+  close(): void {
+    this.purgeTimer?.cancel();
+    this.purgeTimer = undefined;
+  }
 
   /** Issue a new cookie value for `username`. */
   issue(username: string): string {
     const now = this.clock.now();
     const value = randomBytes(24).toString('base64url');
     this.store.purgeBefore(now - COOKIE_LIFETIME_MS);
+    this.store.evictOldest(this.store.count() - this.maxKept + 1);
     this.store.add(hash(value), username, now);
     return value;
   }

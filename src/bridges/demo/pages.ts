@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DemoBridge } from './bridge.ts';
 import { DEMO_COOKIE } from './cookies.ts';
 import { INCORRECT_PASSWORD } from './password.ts';
+import { isCrossSite } from './same-origin.ts';
 
 const escapeHTML = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -61,6 +62,10 @@ export async function demoPages(app: FastifyInstance, opts: { demo: DemoBridge }
   // HTML forms post url-encoded bodies; this parser exists only for these pages.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !isCrossSite(request.headers)) return;
+    return page(reply, 403, 'Not from this server', '<p class="bad">This form can only be sent from this server\'s own page. Open the page here and send it from there.</p>');
   });
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const hide = { hide: true };
