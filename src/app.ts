@@ -40,6 +40,8 @@ import { maxConnectionsFor, openFileLimit } from './http/connection-limit.ts';
 import { waiterCaps } from './http/per-token-caps.ts';
 import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
+import { oauthFeature } from './oauth/feature.ts';
+import { OAuthStore } from './oauth/store.ts';
 
 export { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/fastify-options.ts';
 export { REDACT_PATHS } from './http/logging.ts';
@@ -153,7 +155,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // asked for), auth; then the routes, whose answers wait until their writes are saved.
   await fastify.register(requestGuard, { allowedHosts: config.allowedHosts, isStopping: () => stopping !== undefined });
   await fastify.register(corsForOrigins, { origins: config.corsOrigins });
-  await fastify.register(authentication, { tokens, clock, limits: deps.authLimits });
+  const oauth = new OAuthStore(db);
+  await fastify.register(authentication, { tokens, clock, limits: deps.authLimits, oauth });
   await fastify.register(jsonBodies);
   registerErrorHandling(fastify);
   await fastify.register(saveBeforeAnswer, { whenSaved });
@@ -168,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (demo) await fastify.register(demoPages, { demo });
   await fastify.register(webRoutes);
   await fastify.register(mcpRoutes, { baseURL });
+  await fastify.register(oauthFeature, { store: oauth, clock });
 
   fastify.addHook('onListen', async () => {
     const address = fastify.server.address();

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   missing_token: 401,
   invalid_token: 401,
   forbidden_host: 403,
+  insufficient_scope: 403,
   bridge_disabled: 403,
   login_limit_reached: 403,
   not_found: 404,

@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/store/db.ts';
 import { TokenStore } from '../../src/store/tokens.ts';
 import { assertClientError, fillPath, routerRoutes, routesOf, type Route } from '../support/contract.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { approveApp, startAuthorization } from '../support/oauth.ts';
 
 let s: TestServer;
 let routes: Route[];
@@ -27,6 +28,10 @@ before(async () => {
   const done = await s.api('POST', `/v1/bridges/demo/login-sessions/${c.body.loginSessionID}/steps/demo.password`, { type: 'user_input', fields: { username: 'auth', password: 'pw' } });
   ids.loginSessionID = c.body.loginSessionID;
   ids.loginID = done.body.loginID;
+  // An approved app to revoke, a request waiting on the consent page, and one to answer.
+  ids.clientID = (await approveApp(s)).clientID;
+  ids.requestID = (await startAuthorization(s)).requestID;
+  BODY['/decisions'] = { requestID: (await startAuthorization(s)).requestID, allow: false };
   ids.accountID = done.body.accountID;
 });
 after(() => s.close());
@@ -86,7 +91,9 @@ test('every protected route: no token → 401 missing_token; wrong, revoked or a
       const body = assertClientError(res.statusCode, res.headers, res.body, what);
       assert.equal(res.statusCode, 401, what);
       assert.equal(body.code, code, what);
-      assert.equal(res.headers['www-authenticate'], 'Bearer', what);
+      // The MCP endpoint's challenge also says where its OAuth metadata is (api.md §12).
+      const challenge = route.path.startsWith('/v0/') ? `Bearer resource_metadata="http://localhost:80/.well-known/oauth-protected-resource/v0/mcp"` : 'Bearer';
+      assert.equal(res.headers['www-authenticate'], challenge, what);
       n++;
     }
   }
@@ -234,4 +241,53 @@ test('a token revoked or created by another process (the token command) counts a
     await t.close();
     remove();
   }
+});
+
+/** The OAuth protocol routes and the discovery documents: public by design (api.md §12), each vetted here. */
+const OAUTH_ROUTES = [
+  'GET /.well-known/oauth-authorization-server',
+  'GET /.well-known/oauth-protected-resource',
+  'GET /.well-known/oauth-protected-resource/v0/mcp',
+  'GET /oauth/authorize',
+  'POST /oauth/register',
+  'POST /oauth/token',
+  'POST /oauth/revoke',
+  'POST /oauth/introspect',
+  'GET /oauth/userinfo',
+  'POST /oauth/userinfo',
+];
+
+test('the OAuth and discovery routes are exactly the known public ones, and each refuses a foreign Host', async () => {
+  const held = routerRoutes(s.app.fastify.printRoutes({ commonPrefix: false }))
+    .filter((r) => /^\/(oauth|\.well-known)\//.test(r.path) && r.method !== 'HEAD')
+    .map((r) => `${r.method} ${r.path}`);
+  assert.deepEqual(held.sort(), [...OAUTH_ROUTES].sort());
+  for (const route of OAUTH_ROUTES) {
+    const [method, url] = route.split(' ') as [string, string];
+    const res = await s.app.fastify.inject({ method: method as 'GET', url, headers: { host: 'evil.example' } });
+    assert.equal(res.statusCode, 403, route);
+    assert.equal(res.headers['access-control-allow-origin'], undefined, route);
+  }
+});
+
+test('userinfo needs an app token, and an app token can never approve apps or revoke them', async () => {
+  for (const authorization of [undefined, 'Bearer nope', `Bearer ${s.token}`]) {
+    const res = await s.app.fastify.inject({ url: '/oauth/userinfo', headers: authorization ? { authorization } : {} });
+    assert.equal(res.statusCode, 401, String(authorization));
+    assert.match(String(res.headers['www-authenticate']), /^Bearer error="invalid_(request|token)"$/);
+    assert.ok(['invalid_request', 'invalid_token'].includes(JSON.parse(res.body).error));
+  }
+  const app = await approveApp(s);
+  const body = new URLSearchParams({ grant_type: 'authorization_code', code: app.callback.searchParams.get('code')!, redirect_uri: app.redirectURI, client_id: app.clientID, code_verifier: app.verifier });
+  const tokens = JSON.parse((await s.app.fastify.inject({ method: 'POST', url: '/oauth/token', payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })).body);
+  const headers = { authorization: `Bearer ${tokens.access_token}` };
+  assert.equal((await s.app.fastify.inject({ url: '/oauth/userinfo', headers })).statusCode, 200);
+  const waiting = await startAuthorization(s);
+  for (const [method, url] of [['GET', `/v1/oauth/requests/${waiting.requestID}`], ['DELETE', `/v1/apps/${app.clientID}`]] as const) {
+    const res = await s.app.fastify.inject({ method, url, headers });
+    assert.equal(res.statusCode, 403, url);
+    assert.equal(JSON.parse(res.body).code, 'insufficient_scope', url);
+  }
+  const decide = await s.app.fastify.inject({ method: 'POST', url: '/v1/oauth/decisions', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify({ requestID: waiting.requestID, allow: true }) });
+  assert.equal(decide.statusCode, 403);
 });
