@@ -3,6 +3,7 @@
 // login session).
 
 import { ApiError, setAuthErrorHandler, token } from './api.js';
+import { showApps } from './apps.js';
 import { loadBridges, renderBridges } from './bridges.js';
 import { announce, h } from './dom.js';
 import { SessionView, createSession } from './session.js';
@@ -50,6 +51,7 @@ async function showBridges(focusBridgeID, moveFocus = true) {
     const entries = await loadBridges();
     error.hidden = true;
     renderBridges(list, entries, { onConnect: connect, onRemoved: (id) => void showBridges(id) });
+    void showApps();
   } catch (err) {
     if (err.isAuth) return;
     error.hidden = false;
