@@ -12,7 +12,7 @@ import { metadataRoutes, originOf } from './metadata.ts';
 import { SCOPES } from './model.ts';
 import type { PendingRequests } from './pending.ts';
 import { redirectProblem } from './redirects.ts';
-import type { OAuthStore } from './store.ts';
+import { ACCESS_TTL_MS, type OAuthStore } from './store.ts';
 
 /** What the OAuth routes work with. */
 export interface OAuthRouteOptions {
@@ -114,6 +114,8 @@ function token(app: FastifyInstance, { server }: OAuthRouteOptions): void {
     }
     const out = { ...(res.body as Record<string, unknown>) };
     if (Array.isArray(out.scope)) out.scope = out.scope.join(' ');
+    // The library counts down from its own wall clock; the token lives exactly this long on ours.
+    out.expires_in = ACCESS_TTL_MS / 1000;
     return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(out);
   });
 }
