@@ -2,9 +2,11 @@
 // Entry point: the access token, and switching between the three views (token, accounts,
 // login session).
 
-import { ApiError, setAuthErrorHandler, token } from './api.js';
+import { ApiError, api, setAuthErrorHandler, token } from './api.js';
 import { loadBridges, renderBridges } from './bridges.js';
 import { announce, h } from './dom.js';
+import { requestOpenIDToken } from './matrix-sign-in.js';
+import { loadPeople } from './people.js';
 import { SessionView, createSession } from './session.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,7 +17,10 @@ let checkingToken = false;
 function show(view) {
   for (const id of views) $(id).hidden = id !== view;
   $('loading').hidden = true;
-  $('forget-token').hidden = view === 'token-view';
+  const user = view === 'token-view' ? null : token.user();
+  $('forget-token').hidden = view === 'token-view' || Boolean(user);
+  $('signed-in').hidden = !user;
+  $('signed-in-as').textContent = user ? `Signed in as ${user}` : '';
   if (view !== 'session-view' && session) {
     session.destroy();
     session = undefined;
@@ -57,6 +62,7 @@ async function showBridges(focusBridgeID, moveFocus = true) {
   } finally {
     list.removeAttribute('aria-busy');
   }
+  if (!token.user()) void loadPeople($('people-section'), $('people-list'), $('people-error')).catch(() => {});
   if (!moveFocus) return;
   const target = focusBridgeID && document.getElementById(`bridge-${focusBridgeID}-title`);
   (target || $('bridges-title')).focus();
@@ -112,6 +118,51 @@ $('token-form').addEventListener('submit', async (event) => {
   }
 });
 
+// Offered only when the server lets anyone sign in with Matrix (GET /v1/info needs no token).
+async function offerMatrixSignIn() {
+  try {
+    const info = await api('/v1/info');
+    $('matrix-panel').hidden = !info?.auth?.matrixSignIn;
+  } catch {
+    $('matrix-panel').hidden = true;
+  }
+}
+
+$('matrix-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const error = $('matrix-error');
+  const submit = $('matrix-submit');
+  const values = { homeserver: $('matrix-homeserver').value, username: $('matrix-username').value, password: $('matrix-password').value };
+  error.hidden = true;
+  if (!values.homeserver.trim() || !values.username.trim() || !values.password) {
+    error.hidden = false;
+    error.textContent = 'Fill in the homeserver, your user name and your password.';
+    return;
+  }
+  submit.disabled = true;
+  try {
+    const openid = await requestOpenIDToken(values.homeserver, values.username, values.password);
+    token.clear();
+    const signedIn = await api('/v1/auth/matrix', { method: 'POST', body: { accessToken: openid.accessToken, matrixServerName: openid.matrixServerName } });
+    token.set(signedIn.accessToken, signedIn.userID);
+    $('matrix-password').value = '';
+    announce(`Signed in as ${signedIn.userID}.`);
+    await showBridges();
+  } catch (err) {
+    error.hidden = false;
+    error.textContent = err.message;
+  } finally {
+    submit.disabled = false;
+  }
+});
+
+$('sign-out').addEventListener('click', async () => {
+  // Revoke the token on the server too; forget it here whatever the answer.
+  await api('/v1/auth/token', { method: 'DELETE' }).catch(() => {});
+  token.clear();
+  showTokenView('You are signed out.');
+});
+
 $('forget-token').addEventListener('click', () => {
   token.clear();
   showTokenView('The token was removed from this tab.');
@@ -123,6 +174,7 @@ window.addEventListener('hashchange', () => {
   if (takeTokenFromFragment()) void showBridges();
 });
 
+void offerMatrixSignIn();
 takeTokenFromFragment();
 if (token.get()) void showBridges();
 else showTokenView();
