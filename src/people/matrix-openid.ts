@@ -8,6 +8,7 @@
  * homeserver: it is never logged, stored or put in an error.
  */
 import { UserPatterns } from './glob.ts';
+import { isServerName } from './server-name.ts';
 
 /** Why a sign-in was refused; each is also the API's error code. */
 export type MatrixSignInCode = 'invalid_openid_token' | 'user_not_allowed' | 'homeserver_unavailable';
@@ -37,19 +38,11 @@ export interface MatrixOpenIDOptions {
   scheme?: 'https' | 'http';
 }
 
-/** A server name: a DNS name, IPv4 or [IPv6] literal, with an optional port (Matrix spec, appendix). */
-export const SERVER_NAME_PATTERN = '^(?:[A-Za-z0-9.-]{1,255}|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?$';
-const SERVER_NAME = new RegExp(SERVER_NAME_PATTERN);
 /** A user ID: `@localpart:server`, the localpart without colons or spaces. */
 const USER_ID = /^@([^:\s]{1,255}):(.{1,300})$/s;
 /** Federation port when delegation names none (SRV records are not looked up). */
 const DEFAULT_FEDERATION_PORT = 8448;
 const MAX_BODY_BYTES = 64 * 1024;
-
-/** Whether `name` is a well-formed Matrix server name. */
-export function isServerName(name: string): boolean {
-  return name.length <= 255 && SERVER_NAME.test(name);
-}
 
 /**
  * Checks OpenID tokens. One instance serves the whole app; it keeps no state between calls.
