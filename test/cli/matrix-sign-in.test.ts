@@ -35,3 +35,11 @@ test('credentials: written 0600 under XDG_CONFIG_HOME, read back, removed', (t) 
   assert.equal(readCredentials(file), undefined);
   assert.equal(removeCredentials(file), false);
 });
+
+test('error lines: a refused Matrix password is a permission error, an unreachable homeserver an unavailable one', async () => {
+  const { describeError } = await import('../../src/cli/client/error-line.ts');
+  const refused = describeError(new MatrixLoginError('invalid_credentials', 'the homeserver refused the user name or password (M_FORBIDDEN)'));
+  assert.equal(refused.line, 'error: matrix_invalid_credentials: the homeserver refused the user name or password (M_FORBIDDEN)');
+  assert.equal(refused.exitCode, 77);
+  assert.equal(describeError(new MatrixLoginError('unreachable', 'x')).exitCode, 69);
+});
