@@ -5,6 +5,7 @@
 import { ApiError, api, setAuthErrorHandler, token } from './api.js';
 import { loadBridges, renderBridges } from './bridges.js';
 import { announce, h } from './dom.js';
+import { hideMatrixForm, showMatrixForm } from './matrix-form.js';
 import { requestOpenIDToken } from './matrix-sign-in.js';
 import { loadPeople } from './people.js';
 import { SessionView, createSession } from './session.js';
@@ -16,6 +17,8 @@ let checkingToken = false;
 
 function show(view) {
   for (const id of views) $(id).hidden = id !== view;
+  if (view === 'token-view' && matrixSignIn) showMatrixForm($('matrix-panel'), signInWithMatrix);
+  else hideMatrixForm($('matrix-panel'));
   $('loading').hidden = true;
   const user = view === 'token-view' ? null : token.user();
   $('forget-token').hidden = view === 'token-view' || Boolean(user);
@@ -118,43 +121,26 @@ $('token-form').addEventListener('submit', async (event) => {
   }
 });
 
+let matrixSignIn = false;
+
 // Offered only when the server lets anyone sign in with Matrix (GET /v1/info needs no token).
 async function offerMatrixSignIn() {
   try {
-    const info = await api('/v1/info');
-    $('matrix-panel').hidden = !info?.auth?.matrixSignIn;
+    matrixSignIn = Boolean((await api('/v1/info'))?.auth?.matrixSignIn);
   } catch {
-    $('matrix-panel').hidden = true;
+    matrixSignIn = false;
   }
+  if (matrixSignIn && !$('token-view').hidden) showMatrixForm($('matrix-panel'), signInWithMatrix);
 }
 
-$('matrix-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const error = $('matrix-error');
-  const submit = $('matrix-submit');
-  const values = { homeserver: $('matrix-homeserver').value, username: $('matrix-username').value, password: $('matrix-password').value };
-  error.hidden = true;
-  if (!values.homeserver.trim() || !values.username.trim() || !values.password) {
-    error.hidden = false;
-    error.textContent = 'Fill in the homeserver, your user name and your password.';
-    return;
-  }
-  submit.disabled = true;
-  try {
-    const openid = await requestOpenIDToken(values.homeserver, values.username, values.password);
-    token.clear();
-    const signedIn = await api('/v1/auth/matrix', { method: 'POST', body: { accessToken: openid.accessToken, matrixServerName: openid.matrixServerName } });
-    token.set(signedIn.accessToken, signedIn.userID);
-    $('matrix-password').value = '';
-    announce(`Signed in as ${signedIn.userID}.`);
-    await showBridges();
-  } catch (err) {
-    error.hidden = false;
-    error.textContent = err.message;
-  } finally {
-    submit.disabled = false;
-  }
-});
+async function signInWithMatrix({ homeserver, username, password }) {
+  const openid = await requestOpenIDToken(homeserver, username, password);
+  token.clear();
+  const signedIn = await api('/v1/auth/matrix', { method: 'POST', body: { accessToken: openid.accessToken, matrixServerName: openid.matrixServerName } });
+  token.set(signedIn.accessToken, signedIn.userID);
+  announce(`Signed in as ${signedIn.userID}.`);
+  await showBridges();
+}
 
 $('sign-out').addEventListener('click', async () => {
   // Revoke the token on the server too; forget it here whatever the answer.
