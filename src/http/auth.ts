@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../clock.ts';
-import type { TokenStore } from '../store/tokens.ts';
+import type { TokenHolder, TokenStore } from '../store/tokens.ts';
 import { ApiError } from '../errors.ts';
 
 export interface AuthLimits {
@@ -44,8 +44,8 @@ export class Authenticator {
     private readonly limits: AuthLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Throws the right `ApiError` unless `header` carries a valid token; returns the token id. */
-  check(header: string | undefined, client: string): string {
+  /** Throws the right `ApiError` unless `header` carries a valid token; returns whom it speaks for. */
+  check(header: string | undefined, client: string): TokenHolder {
     const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     // No token is no guess, and it is all a web page can send (a cross-origin request with an
     // Authorization header needs a preflight, which is refused): it never counts, so that no page
@@ -60,12 +60,12 @@ export class Authenticator {
       const seconds = Math.max(1, Math.ceil((record.resetAt - now) / 1000));
       throw new ApiError('rate_limited', `too many failed authentications; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
     }
-    const id = this.tokens.verify(token);
-    if (id === undefined) {
+    const holder = this.tokens.verify(token, now);
+    if (holder === undefined) {
       this.fail(client, now);
-      throw new ApiError('invalid_token', 'the access token is unknown or revoked');
+      throw new ApiError('invalid_token', 'the access token is unknown, revoked or expired');
     }
-    return id;
+    return holder;
   }
 
   private fail(client: string, now: number): void {
