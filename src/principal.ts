@@ -31,6 +31,11 @@ export function actingUserID(principal: Principal): string | undefined {
   return principal.kind === 'user' ? principal.userID : undefined;
 }
 
+/** The id of the token the auth step accepted (`request.tokenID`), if any. */
+export function tokenIDOf(request: object): string | undefined {
+  return (request as { tokenID?: string }).tokenID;
+}
+
 /** The principal the auth step attached to a request (`request.principal`), else the owner. */
 export function principalOf(request: object): Principal {
   return (request as { principal?: Principal }).principal ?? OWNER;

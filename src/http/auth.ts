@@ -7,6 +7,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDo
 import type { Clock } from '../clock.ts';
 import type { TokenHolder, TokenStore } from '../store/tokens.ts';
 import { ApiError } from '../errors.ts';
+import { matrixUser, type Principal } from '../principal.ts';
 
 export interface AuthLimits {
   /** Failed attempts allowed per client in a window. */
@@ -15,7 +16,7 @@ export interface AuthLimits {
 }
 
 /** Routes under `/v1/` that answer without a token (`api.md` §1). */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/openapi.json']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/openapi.json', '/v1/auth/matrix']);
 
 /** Path prefixes under which every route needs a token: the API, and `/v0/` (the MCP endpoint). */
 const PROTECTED_PREFIXES = ['/v1/', '/v0/'];
@@ -78,17 +79,56 @@ export class Authenticator {
   }
 }
 
+/**
+ * The requests people have open (long-polls, event streams), so that signing a person out
+ * everywhere (api.md §10) ends them too: a waiting answer becomes 401 `invalid_token`, and a
+ * stream is closed.
+ */
+export class OpenRequests {
+  private readonly byUser = new Map<string, Set<FastifyReply>>();
+
+  add(userID: string, reply: FastifyReply): void {
+    let set = this.byUser.get(userID);
+    if (!set) this.byUser.set(userID, (set = new Set()));
+    set.add(reply);
+    reply.raw.once('close', () => {
+      set.delete(reply);
+      if (set.size === 0 && this.byUser.get(userID) === set) this.byUser.delete(userID);
+    });
+  }
+
+  /** End every open request of `userID`. */
+  end(userID: string): void {
+    for (const reply of this.byUser.get(userID) ?? []) {
+      if (reply.sent || reply.raw.headersSent) reply.raw.end();
+      else void reply.header('www-authenticate', 'Bearer').send(new ApiError('invalid_token', 'the access token was revoked'));
+    }
+  }
+}
+
 /** What the auth plugin checks tokens against. */
 export interface AuthOptions {
   tokens: TokenStore;
   clock: Clock;
   limits?: AuthLimits;
+  /** Where people's requests are kept while open (see {@link OpenRequests}). */
+  openRequests?: OpenRequests;
+  /** Called with a person's MXID on each of their requests. */
+  onPersonSeen?: (userID: string) => void;
 }
 
-const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits }, done) => {
+const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits, openRequests, onPersonSeen }, done) => {
   const auth = new Authenticator(tokens, clock, limits);
-  const authenticate = (request: FastifyRequest, _reply: FastifyReply, next: HookHandlerDoneFunction): void => {
-    auth.check(request.headers.authorization, request.ip);
+  const authenticate = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
+    const holder = auth.check(request.headers.authorization, request.ip);
+    // The services act for the principal the token belongs to (api.md §10).
+    const req = request as FastifyRequest & { principal?: Principal; tokenID?: string };
+    req.tokenID = holder.id;
+    if (holder.userID !== undefined) {
+      req.principal = matrixUser(holder.userID);
+      openRequests?.add(holder.userID, reply);
+      onPersonSeen?.(holder.userID);
+    }
     next();
   };
   // A protected route checks the token in a hook of its own, decided once from the route's

@@ -132,6 +132,11 @@ export class SessionService {
     return this.table.lookup(principal, bridgeID, id);
   }
 
+  /** How many sessions a Matrix user has active now (`GET /v1/users`). */
+  activeOf(userID: string): number {
+    return this.table.activeOf(userID);
+  }
+
   // ---- create ----------------------------------------------------------------------------
 
   async create(principal: Principal, bridgeID: string, req: CreateRequest): Promise<string> {
