@@ -91,6 +91,8 @@ function tokenOrigin(connection: Connection | undefined): string {
       return 'in BEEPER_ACCESS_TOKEN';
     case 'file':
       return "from the server's token file";
+    case 'credentials':
+      return 'saved by `bridge-login login` (it may have expired or been revoked; sign in again)';
     default:
       return 'given';
   }
