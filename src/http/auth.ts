@@ -5,9 +5,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../clock.ts';
-import type { TokenStore } from '../store/tokens.ts';
+import type { TokenHolder, TokenStore } from '../store/tokens.ts';
 import { ApiError } from '../errors.ts';
 import { rememberToken } from './per-token-caps.ts';
+import { matrixUser, type Principal } from '../principal.ts';
 
 export interface AuthLimits {
   /** Failed attempts allowed per client in a window. */
@@ -16,7 +17,7 @@ export interface AuthLimits {
 }
 
 /** Routes under `/v1/` that answer without a token (`api.md` §1). */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/openapi.json']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/openapi.json', '/v1/auth/matrix']);
 
 /** Path prefixes under which every route needs a token: the API, and `/v0/` (the MCP endpoint). */
 const PROTECTED_PREFIXES = ['/v1/', '/v0/'];
@@ -45,8 +46,8 @@ export class Authenticator {
     private readonly limits: AuthLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Throws the right `ApiError` unless `header` carries a valid token; returns the token id. */
-  check(header: string | undefined, client: string): string {
+  /** Throws the right `ApiError` unless `header` carries a valid token; returns whom it speaks for. */
+  check(header: string | undefined, client: string): TokenHolder {
     const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     // No token is no guess, and it is all a web page can send (a cross-origin request with an
     // Authorization header needs a preflight, which is refused): it never counts, so that no page
@@ -61,12 +62,12 @@ export class Authenticator {
       const seconds = Math.max(1, Math.ceil((record.resetAt - now) / 1000));
       throw new ApiError('rate_limited', `too many failed authentications; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
     }
-    const id = this.tokens.verify(token);
-    if (id === undefined) {
+    const holder = this.tokens.verify(token, now);
+    if (holder === undefined) {
       this.fail(client, now);
-      throw new ApiError('invalid_token', 'the access token is unknown or revoked');
+      throw new ApiError('invalid_token', 'the access token is unknown, revoked or expired');
     }
-    return id;
+    return holder;
   }
 
   private fail(client: string, now: number): void {
@@ -79,17 +80,57 @@ export class Authenticator {
   }
 }
 
+/**
+ * The requests people have open (long-polls, event streams), so that signing a person out
+ * everywhere (api.md §10) ends them too: a waiting answer becomes 401 `invalid_token`, and a
+ * stream is closed.
+ */
+export class OpenRequests {
+  private readonly byUser = new Map<string, Set<FastifyReply>>();
+
+  add(userID: string, reply: FastifyReply): void {
+    let set = this.byUser.get(userID);
+    if (!set) this.byUser.set(userID, (set = new Set()));
+    set.add(reply);
+    reply.raw.once('close', () => {
+      set.delete(reply);
+      if (set.size === 0 && this.byUser.get(userID) === set) this.byUser.delete(userID);
+    });
+  }
+
+  /** End every open request of `userID`. */
+  end(userID: string): void {
+    for (const reply of this.byUser.get(userID) ?? []) {
+      if (reply.sent || reply.raw.headersSent) reply.raw.end();
+      else void reply.header('www-authenticate', 'Bearer').send(new ApiError('invalid_token', 'the access token was revoked'));
+    }
+  }
+}
+
 /** What the auth plugin checks tokens against. */
 export interface AuthOptions {
   tokens: TokenStore;
   clock: Clock;
   limits?: AuthLimits;
+  /** Where people's requests are kept while open (see {@link OpenRequests}). */
+  openRequests?: OpenRequests;
+  /** Called with a person's MXID on each of their requests. */
+  onPersonSeen?: (userID: string) => void;
 }
 
-const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits }, done) => {
+const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits, openRequests, onPersonSeen }, done) => {
   const auth = new Authenticator(tokens, clock, limits);
-  const authenticate = (request: FastifyRequest, _reply: FastifyReply, next: HookHandlerDoneFunction): void => {
-    rememberToken(request, auth.check(request.headers.authorization, request.ip));
+  const authenticate = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
+    const holder = auth.check(request.headers.authorization, request.ip);
+    // The services act for the principal the token belongs to (api.md §10).
+    const req = request as FastifyRequest & { principal?: Principal; tokenID?: string };
+    req.tokenID = holder.id;
+    rememberToken(request, holder.id);
+    if (holder.userID !== undefined) {
+      req.principal = matrixUser(holder.userID);
+      openRequests?.add(holder.userID, reply);
+      onPersonSeen?.(holder.userID);
+    }
     next();
   };
   // A protected route checks the token in a hook of its own, decided once from the route's

@@ -28,6 +28,9 @@ before(async () => {
   ids.loginSessionID = c.body.loginSessionID;
   ids.loginID = done.body.loginID;
   ids.accountID = done.body.accountID;
+  // A person who signed in, so that the owner's DELETE /v1/users/{userID}/tokens finds someone.
+  ids.userID = '@someone:example.test';
+  s.app.tokens.create('matrix sign-in', s.clock.now(), { userID: ids.userID, expiresAt: s.clock.now() + 3600_000 });
 });
 after(() => s.close());
 
@@ -49,7 +52,7 @@ test('the OpenAPI document lists every API route, and marks only /v1/info public
   for (const must of ['POST /v0/mcp', 'GET /v1/accounts', 'POST /v1/bridges/:bridgeID/login-sessions', 'GET /v1/bridges/:bridgeID/login-sessions/:loginSessionID/events', 'POST /v1/bridges/:bridgeID/logins/:loginID/remove']) {
     assert.ok(paths.has(must), must);
   }
-  assert.deepEqual(routes.filter((r) => r.isPublic).map((r) => r.path).sort(), ['/v1/info', '/v1/openapi.json']);
+  assert.deepEqual(routes.filter((r) => r.isPublic).map((r) => r.path).sort(), ['/v1/auth/matrix', '/v1/info', '/v1/openapi.json']);
   assert.ok(protectedRoutes.length >= 13);
 });
 
@@ -120,7 +123,9 @@ test('every protected route: other spellings of its URL need the token too', asy
 
 test('with the token, each protected route answers (so the 401s above came from the token check)', async () => {
   for (const route of protectedRoutes) {
-    const res = await s.app.fastify.inject(requestFor(route, { authorization: `Bearer ${s.token}` }));
+    // Signing out revokes the token it is sent with: it gets one of its own.
+    const token = route.path === '/v1/auth/token' ? s.app.tokens.create('to sign out', s.clock.now()).token : s.token;
+    const res = await s.app.fastify.inject(requestFor(route, { authorization: `Bearer ${token}` }));
     assert.ok(![401, 403, 404].includes(res.statusCode), `${route.method} ${route.path}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
   // Unknown API paths need a token as well, so that they reveal nothing.

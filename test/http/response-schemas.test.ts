@@ -4,12 +4,18 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { INCORRECT_PASSWORD } from '../../src/bridges/demo/password.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { startFakeHomeserver, type FakeHomeserver } from '../support/fake-homeserver.ts';
 
 let s: TestServer;
+let hs: FakeHomeserver;
 before(async () => {
-  s = await startTestServer();
+  hs = await startFakeHomeserver({ serverName: 'example.test' });
+  s = await startTestServer({ configure: (c) => void (c.matrix = { allowedUsers: ['@*:example.test'], homeservers: { 'example.test': hs.baseURL } }) });
 });
-after(() => s.close());
+after(async () => {
+  await s.close();
+  await hs.close();
+});
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }> };
 type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, object> } };
@@ -66,6 +72,10 @@ test('every route answers what its response schema in the OpenAPI document says'
   await call('get', '/v1/bridges/{bridgeID}/logins', b);
   await call('get', '/v1/bridges/{bridgeID}/logins/{loginID}', { ...b, loginID: done.loginID });
   await call('post', '/v1/bridges/{bridgeID}/logins/{loginID}/remove', { ...b, loginID: done.loginID }, { scope: 'all-devices' });
+  // People (api.md §10): sign in, the owner's list, signing a person out.
+  const signedIn = await call('post', '/v1/auth/matrix', {}, { accessToken: hs.issueOpenID('@schema:example.test'), matrixServerName: 'example.test' });
+  await call('get', '/v1/users', {});
+  await call('delete', '/v1/users/{userID}/tokens', { userID: signedIn.userID });
   // Error answers have the error schema too.
   await call('get', one, { ...b, loginSessionID: 'nope' }, undefined, 404);
   await call('post', step, { ...ids, loginSessionID: wrong.loginSessionID, stepID: 'other' }, { type: 'user_input', fields: {} }, 410);
