@@ -26,7 +26,7 @@ import { demoPages } from './bridges/demo/pages.ts';
 import { bridgeRoutes } from './bridges/routes.ts';
 import { loginRoutes } from './logins/routes.ts';
 import { infoRoutes } from './info/routes.ts';
-import { authentication, type AuthLimits } from './http/auth.ts';
+import { OpenRequests, authentication, type AuthLimits } from './http/auth.ts';
 import { corsForOrigins } from './http/cors.ts';
 import { saveBeforeAnswer } from './http/durability.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
@@ -38,6 +38,10 @@ import { requestGuard } from './http/request-guard.ts';
 import { hardenRawServer } from './http/raw-server.ts';
 import { maxConnectionsFor, openFileLimit } from './http/connection-limit.ts';
 import { waiterCaps } from './http/per-token-caps.ts';
+import { MatrixOpenID } from './people/matrix-openid.ts';
+import { peopleRoutes } from './people/routes.ts';
+import { PeopleService } from './people/service.ts';
+import { PeopleStore } from './store/people.ts';
 import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
 import { oauthFeature } from './oauth/feature.ts';
@@ -120,11 +124,32 @@ function buildServices(deps: ServiceContext) {
       retentionMs: config.sessions.retentionSeconds * 1000,
       maxRetained: config.sessions.maxRetained,
       maxActive: config.sessions.maxActive,
+      maxActivePerUser: config.sessions.maxActivePerUser,
       longPollMs: config.sessions.longPollSeconds * 1000,
     },
     onError: (err, context) => log.error({ err }, `error while ${context}`),
   });
-  return { tokens, commits, bridges, logins, sessions, demo };
+  const openRequests = new OpenRequests();
+  const oauth = new OAuthStore(db);
+  const people = new PeopleService({
+    clock,
+    openid: new MatrixOpenID({ allowedUsers: config.matrix.allowedUsers, homeservers: config.matrix.homeservers }),
+    tokens,
+    people: new PeopleStore(db),
+    logins,
+    sessions,
+    tokenTTLMs: config.auth.tokenTTLSeconds * 1000,
+    endRequestsOf: (userID) => openRequests.end(userID),
+  });
+  return { tokens, commits, bridges, logins, sessions, demo, people, openRequests, oauth };
+}
+
+/**
+ * Where the page may send a person's Matrix sign-in: any https homeserver, and the configured
+ * homeservers' own origins (plain http ones included, as on a LAN or in tests).
+ */
+function homeserverOrigins(homeservers: Readonly<Record<string, string>>): string[] {
+  return ['https:', ...new Set(Object.values(homeservers).map((url) => new URL(url).origin))];
 }
 
 /** Build the app: services on the database, the HTTP plugins and the routes; nothing listens yet. */
@@ -136,12 +161,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   let listening: { baseURL: string; hostname: string; port: number } | undefined;
   const baseURL = (): string => listening?.baseURL ?? `http://${config.host}:${config.port}`;
   const fastify = Fastify({
-    ...fastifyOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts }),
+    ...fastifyOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.httpTimeouts }, config.trustProxy),
     ...loggingOptions({ level: config.logLevel, logger: deps.logger, stream: deps.logStream }),
   });
   hardenRawServer(fastify.server, { maxConnections: maxConnectionsFor(openFileLimit(), config.limits.maxConnections) });
 
-  const { tokens, commits, bridges, logins, sessions, demo } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });
+  const { tokens, commits, bridges, logins, sessions, demo, people, openRequests, oauth } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });
   const whenSaved = (done: (saved: boolean) => void): void => sessions.whenSaved(done);
   // Restoring asks the bridges over the network: it belongs to starting, not to building. The
   // server is ready once the restored sessions are saved.
@@ -155,21 +180,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // asked for), auth; then the routes, whose answers wait until their writes are saved.
   await fastify.register(requestGuard, { allowedHosts: config.allowedHosts, isStopping: () => stopping !== undefined });
   await fastify.register(corsForOrigins, { origins: config.corsOrigins });
-  const oauth = new OAuthStore(db);
-  await fastify.register(authentication, { tokens, clock, limits: deps.authLimits, oauth });
+  await fastify.register(authentication, { tokens, clock, limits: deps.authLimits, oauth, openRequests, onPersonSeen: (userID) => people.seen(userID) });
   await fastify.register(jsonBodies);
   registerErrorHandling(fastify);
   await fastify.register(saveBeforeAnswer, { whenSaved });
   await fastify.register(openAPI);
 
-  infoRoutes(fastify, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port });
+  infoRoutes(fastify, () => listening ?? { baseURL: baseURL(), hostname: config.host, port: config.port }, { matrixSignIn: people.matrixSignIn });
+  peopleRoutes(fastify, people, tokens, clock);
   bridgeRoutes(fastify, bridges, logins);
   loginRoutes(fastify, logins);
   const caps = waiterCaps(config.limits);
   sessionRoutes(fastify, sessions, caps.longPolls);
   eventRoutes(fastify, sessions, clock, caps.streams);
   if (demo) await fastify.register(demoPages, { demo });
-  await fastify.register(webRoutes);
+  await fastify.register(webRoutes, { connectSources: people.matrixSignIn ? homeserverOrigins(config.matrix.homeservers) : [] });
   await fastify.register(mcpRoutes, { baseURL });
   await fastify.register(oauthFeature, { store: oauth, clock });
 

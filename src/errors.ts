@@ -17,8 +17,11 @@ export const ERROR_STATUS = {
   unsupported_scope: 400,
   missing_token: 401,
   invalid_token: 401,
+  invalid_openid_token: 401,
   forbidden_host: 403,
   insufficient_scope: 403,
+  forbidden: 403,
+  user_not_allowed: 403,
   bridge_disabled: 403,
   login_limit_reached: 403,
   not_found: 404,
@@ -29,6 +32,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   bridge_unavailable: 503,
+  homeserver_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

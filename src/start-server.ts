@@ -23,7 +23,7 @@ function ensureFirstToken(app: App, file: string): { token?: string; created: bo
   }
   try {
     const token = readFileSync(file, 'utf8').trim();
-    if (app.tokens.verify(token) !== undefined) return { token, created: false };
+    if (app.tokens.verify(token, Date.now()) !== undefined) return { token, created: false };
   } catch {
     // No token file: the owner has their own tokens.
   }

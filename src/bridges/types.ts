@@ -82,6 +82,8 @@ export interface LoginProcess {
 
 export interface StartLoginOptions {
   flowID: string;
+  /** The Matrix user the login is for (api.md §10); undefined: the bridge's configured user (the owner). */
+  actingUserID?: string;
   /** Re-login (reconnect) of this existing login. */
   loginID?: string;
   /** Aborted when the session is cancelled or expires while the start is still running. */
@@ -155,16 +157,16 @@ export interface Bridge {
    * The bridge's own view of its logins, or `undefined` when the service's stored copy is the
    * truth (the demo bridge). The service reconciles its store with this list.
    */
-  liveLogins(): Promise<BridgeLoginState[] | undefined>;
+  liveLogins(actingUserID?: string): Promise<BridgeLoginState[] | undefined>;
   /** Start a login; resolves with the process and its first outcome. */
   startLogin(options: StartLoginOptions): Promise<{ process: LoginProcess; first: StepOutcome }>;
   /**
    * Re-attach a process that was running when the server stopped, from its `resumeState`.
    * Returns undefined when it cannot be resumed (the session then fails `session_interrupted`).
    */
-  resumeLogin?(state: unknown, current: InteractiveStep): Promise<LoginProcess | undefined>;
+  resumeLogin?(state: unknown, current: InteractiveStep, actingUserID?: string): Promise<LoginProcess | undefined>;
   /** Log a login out on the bridge (the service deletes it from its store afterwards). */
-  logout(loginID: string, scope: RemoveScope): Promise<void>;
+  logout(loginID: string, scope: RemoveScope, actingUserID?: string): Promise<void>;
   /** Release timers, sockets and waits. */
   close?(): Promise<void>;
 }

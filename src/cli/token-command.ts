@@ -1,13 +1,14 @@
 /** `bridge-login token create|list|revoke`: manage access tokens in the data directory's database. */
 import { Command } from 'commander';
-import { loadConfig } from '../config/config.ts';
-import { DatabaseVersionError, openDatabase } from '../store/db.ts';
+import { loadConfig, type Config } from '../config/config.ts';
+import { DatabaseVersionError, openDatabase, type Db } from '../store/db.ts';
+import { PeopleStore } from '../store/people.ts';
 import { TokenStore, type TokenInfo } from '../store/tokens.ts';
 import { renderTable } from './client/terminal/table.ts';
 import type { ProgramIO } from './program.ts';
 
 /** Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the database cannot be used. */
-function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: TokenStore) => T): T | undefined {
+function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: TokenStore, config: Config, db: Db) => T): T | undefined {
   const config = loadConfig({ ...(dataDir !== undefined ? { dataDir } : {}) }, io.env);
   let db;
   try {
@@ -20,7 +21,7 @@ function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: 
     return undefined;
   }
   try {
-    return fn(new TokenStore(db));
+    return fn(new TokenStore(db), config, db);
   } finally {
     db.close();
   }
@@ -32,12 +33,24 @@ export function tokenCommand(io: ProgramIO): Command {
     .command('create')
     .description('Create a token; it is printed once, as the last line')
     .option('--name <name>', 'a name to recognise it by', 'cli')
+    .option('--user <mxid>', "a person's token (like @alice:example.org), expiring after auth.tokenTTLSeconds; without it, the owner's")
     .option('--data-dir <dir>', 'the server\'s data directory')
-    .action((opts: { name: string; dataDir?: string }) => {
-      const created = withTokens(opts.dataDir, io, (t) => t.create(opts.name, Date.now()));
+    .action((opts: { name: string; user?: string; dataDir?: string }) => {
+      if (opts.user !== undefined && !/^@[^:\s]+:\S+$/.test(opts.user)) {
+        io.stderr.write(`bridge-login: "${opts.user}" is not a Matrix user ID (like @alice:example.org)\n`);
+        process.exitCode = 64;
+        return;
+      }
+      const created = withTokens(opts.dataDir, io, (t, config, db) => {
+        const now = Date.now();
+        if (opts.user === undefined) return t.create(opts.name, now);
+        new PeopleStore(db).seen(opts.user, now, true);
+        return t.create(opts.name, now, { userID: opts.user, expiresAt: now + config.auth.tokenTTLSeconds * 1000 });
+      });
       if (!created) return;
       const { token: secret, info } = created;
-      io.stdout.write(`Created token ${info.id} (${info.name}). It is shown only now:\n${secret}\n`);
+      const whose = info.userID !== undefined ? ` for ${info.userID}, until ${new Date(info.expiresAt!).toISOString()}` : '';
+      io.stdout.write(`Created token ${info.id} (${info.name})${whose}. It is shown only now:\n${secret}\n`);
     });
   token
     .command('list')

@@ -11,6 +11,7 @@ import type * as YAML from 'yaml';
 import { DATABASE_FILE_NAME, defaultDataDir } from './paths.ts';
 import type { Provider } from '../bridges/types.ts';
 import type { Bridgev2BridgeConfig } from '../bridges/bridgev2/config.ts';
+import { isServerName } from '../people/server-name.ts';
 
 /** `yaml`'s parser, loaded only when a config file is read (most starts have none). */
 function parseYAML(text: string): unknown {
@@ -31,7 +32,23 @@ export interface Config {
   allowedHosts: string[];
   /** Origins given CORS permission; none by default. */
   corsOrigins: string[];
-  sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; longPollSeconds: number; maxRetained: number };
+  sessions: { ttlSeconds: number; retentionSeconds: number; maxActive: number; maxActivePerUser: number; longPollSeconds: number; maxRetained: number };
+  /** Sign in with Matrix (`api.md` §10). */
+  matrix: {
+    /** Glob patterns of who may sign in; empty: sign-in is off. */
+    allowedUsers: string[];
+    /** Server name → federation base URL; others are found through `.well-known`. */
+    homeservers: Record<string, string>;
+  };
+  auth: {
+    /** Lifetime of the tokens that sign-in issues. */
+    tokenTTLSeconds: number;
+  };
+  /**
+   * Proxies whose `X-Forwarded-For`/`-Proto` are believed (addresses or CIDR ranges); none by
+   * default, so that a client cannot pick the address the failed-auth brake counts.
+   */
+  trustProxy: string[];
   demo: { enabled: boolean; qrRefreshSeconds: number; maxQRCodes: number; maxCookies: number };
   bridges: Bridgev2BridgeConfig[];
   /** Bounds on what clients hold open (see SECURITY.md). */
@@ -189,6 +206,30 @@ function readBridge(r: Reader, raw: unknown, i: number, seen: Set<string>): Brid
   return bridge;
 }
 
+function readMatrix(r: Reader, raw: unknown): Config['matrix'] {
+  if (raw === undefined || raw === null) return { allowedUsers: [], homeservers: {} };
+  if (!isObj(raw)) r.fail('matrix', 'must be a mapping');
+  r.known(raw, 'matrix', ['allowedUsers', 'homeservers']);
+  const homeservers: Record<string, string> = {};
+  const hs = raw.homeservers ?? {};
+  if (!isObj(hs)) r.fail('matrix.homeservers', 'must be a mapping of server names to URLs');
+  for (const name of Object.keys(hs)) {
+    const at = `matrix.homeservers.${name}`;
+    if (!isServerName(name)) r.fail(at, 'is not a Matrix server name');
+    const url = r.string(hs, name, 'matrix.homeservers', { required: true })!;
+    if (!/^https?:\/\/[^/?#]+\/?$/i.test(url)) r.fail(at, `must be an http:// or https:// base URL without a path, not "${url}"`);
+    homeservers[name] = url.replace(/\/+$/, '');
+  }
+  return { allowedUsers: r.strings(raw, 'allowedUsers', 'matrix') ?? [], homeservers };
+}
+
+function readAuth(r: Reader, raw: unknown): Config['auth'] {
+  if (raw === undefined || raw === null) return { tokenTTLSeconds: 30 * 24 * 3600 };
+  if (!isObj(raw)) r.fail('auth', 'must be a mapping');
+  r.known(raw, 'auth', ['tokenTTLSeconds']);
+  return { tokenTTLSeconds: r.int(raw, 'tokenTTLSeconds', 'auth', 60, 366 * 24 * 3600) ?? 30 * 24 * 3600 };
+}
+
 function deepFreeze<T>(o: T): T {
   if (typeof o === 'object' && o !== null) {
     for (const v of Object.values(o)) deepFreeze(v);
@@ -223,7 +264,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     file = (doc as Obj | null) ?? {};
   }
   const r: Reader = new Reader(env, source);
-  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges', 'limits']);
+  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges', 'matrix', 'auth', 'trustProxy', 'limits']);
 
   const host = flags.host ?? env.BRIDGE_LOGIN_HOST ?? r.string(file, 'host', '') ?? '127.0.0.1';
   const portRaw = flags.port ?? env.BRIDGE_LOGIN_PORT ?? (file.port as string | number | undefined) ?? 23373;
@@ -243,11 +284,12 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
 
   const sessionsRaw = file.sessions ?? {};
   if (!isObj(sessionsRaw)) r.fail('sessions', 'must be a mapping');
-  r.known(sessionsRaw, 'sessions', ['ttlSeconds', 'retentionSeconds', 'maxActive', 'longPollSeconds', 'maxRetained']);
+  r.known(sessionsRaw, 'sessions', ['ttlSeconds', 'retentionSeconds', 'maxActive', 'maxActivePerUser', 'longPollSeconds', 'maxRetained']);
   const sessions = {
     ttlSeconds: r.int(sessionsRaw, 'ttlSeconds', 'sessions', 10, 7 * 24 * 3600) ?? 1800,
     retentionSeconds: r.int(sessionsRaw, 'retentionSeconds', 'sessions', 0, 30 * 24 * 3600) ?? 3600,
     maxActive: r.int(sessionsRaw, 'maxActive', 'sessions', 1, 1_000_000) ?? 1000,
+    maxActivePerUser: r.int(sessionsRaw, 'maxActivePerUser', 'sessions', 1, 1_000_000) ?? 20,
     longPollSeconds: r.int(sessionsRaw, 'longPollSeconds', 'sessions', 1, 300) ?? 25,
     maxRetained: r.int(sessionsRaw, 'maxRetained', 'sessions', 1, 10_000_000) ?? 10_000,
   };
@@ -287,6 +329,9 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     allowedHosts: r.strings(file, 'allowedHosts', '') ?? [],
     corsOrigins: r.strings(file, 'corsOrigins', '') ?? [],
     sessions,
+    matrix: readMatrix(r, file.matrix),
+    auth: readAuth(r, file.auth),
+    trustProxy: r.strings(file, 'trustProxy', '') ?? [],
     demo,
     bridges,
     limits,

@@ -9,7 +9,7 @@ import type { TokenStore } from '../store/tokens.ts';
 import type { OAuthStore } from '../oauth/store.ts';
 import { ApiError } from '../errors.ts';
 import { rememberToken } from './per-token-caps.ts';
-import { OWNER, type Principal } from '../principal.ts';
+import { OWNER, matrixUser, type Principal } from '../principal.ts';
 
 /** Who a valid token speaks for, and, for a token an app got through OAuth, what it may do. */
 export interface Caller {
@@ -27,7 +27,7 @@ export interface AuthLimits {
 }
 
 /** Routes under `/v1/` that answer without a token (`api.md` §1). */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/openapi.json']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/v1/info', '/v1/openapi.json', '/v1/auth/matrix']);
 
 /** Path prefixes under which every route needs a token: the API, and `/v0/` (the MCP endpoint). */
 const PROTECTED_PREFIXES = ['/v1/', '/v0/'];
@@ -58,7 +58,7 @@ export class Authenticator {
     private readonly oauth?: OAuthStore,
   ) {}
 
-  /** Throws the right `ApiError` unless `header` carries a valid token; returns who it speaks for. */
+  /** Throws the right `ApiError` unless `header` carries a valid token; returns whom it speaks for. */
   check(header: string | undefined, client: string, challenge?: Record<string, string>): Caller {
     const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     // No token is no guess, and it is all a web page can send (a cross-origin request with an
@@ -74,12 +74,12 @@ export class Authenticator {
       const seconds = Math.max(1, Math.ceil((record.resetAt - now) / 1000));
       throw new ApiError('rate_limited', `too many failed authentications; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
     }
-    const id = this.tokens.verify(token);
-    if (id !== undefined) return { principal: OWNER, tokenID: id };
+    const holder = this.tokens.verify(token, now);
+    if (holder !== undefined) return { principal: holder.userID === undefined ? OWNER : matrixUser(holder.userID), tokenID: holder.id };
     const grant = this.oauth?.access(token, now);
     if (grant) return { principal: grant.principal, tokenID: `oauth:${grant.grantID}`, oauth: { scopes: grant.scopes, clientID: grant.clientID } };
     this.fail(client, now);
-    throw new ApiError('invalid_token', 'the access token is unknown, expired or revoked', undefined, challenge);
+    throw new ApiError('invalid_token', 'the access token is unknown, revoked or expired', undefined, challenge);
   }
 
   private fail(client: string, now: number): void {
@@ -92,12 +92,43 @@ export class Authenticator {
   }
 }
 
+/**
+ * The requests people have open (long-polls, event streams), so that signing a person out
+ * everywhere (api.md §10) ends them too: a waiting answer becomes 401 `invalid_token`, and a
+ * stream is closed.
+ */
+export class OpenRequests {
+  private readonly byUser = new Map<string, Set<FastifyReply>>();
+
+  add(userID: string, reply: FastifyReply): void {
+    let set = this.byUser.get(userID);
+    if (!set) this.byUser.set(userID, (set = new Set()));
+    set.add(reply);
+    reply.raw.once('close', () => {
+      set.delete(reply);
+      if (set.size === 0 && this.byUser.get(userID) === set) this.byUser.delete(userID);
+    });
+  }
+
+  /** End every open request of `userID`. */
+  end(userID: string): void {
+    for (const reply of this.byUser.get(userID) ?? []) {
+      if (reply.sent || reply.raw.headersSent) reply.raw.end();
+      else void reply.header('www-authenticate', 'Bearer').send(new ApiError('invalid_token', 'the access token was revoked'));
+    }
+  }
+}
+
 /** What the auth plugin checks tokens against. */
 export interface AuthOptions {
   tokens: TokenStore;
   clock: Clock;
   limits?: AuthLimits;
   oauth?: OAuthStore;
+  /** Where people's requests are kept while open (see {@link OpenRequests}). */
+  openRequests?: OpenRequests;
+  /** Called with a person's MXID on each of their requests. */
+  onPersonSeen?: (userID: string) => void;
 }
 
 /** Routes an app's token may never use, whatever its scopes: approving apps is the person's own act. */
@@ -117,9 +148,9 @@ function challengeFor(request: FastifyRequest): Record<string, string> | undefin
   return { 'www-authenticate': `Bearer resource_metadata="${metadata}"` };
 }
 
-const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits, oauth }, done) => {
+const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits, oauth, openRequests, onPersonSeen }, done) => {
   const auth = new Authenticator(tokens, clock, limits, oauth);
-  const authenticate = (request: FastifyRequest, _reply: FastifyReply, next: HookHandlerDoneFunction): void => {
+  const authenticate = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
     const caller = auth.check(request.headers.authorization, request.ip, challengeFor(request));
     if (caller.oauth) {
       const route = request.routeOptions.url ?? request.url;
@@ -127,9 +158,16 @@ const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, li
         throw new ApiError('insufficient_scope', `this app's access (${caller.oauth.scopes.join(' ')}) does not cover ${request.method} ${route}`);
       }
     }
-    (request as { principal?: Principal }).principal = caller.principal;
-    (request as { caller?: Caller }).caller = caller;
+    // The services act for the principal the token belongs to (api.md §10).
+    const req = request as FastifyRequest & { principal?: Principal; tokenID?: string; caller?: Caller };
+    req.principal = caller.principal;
+    req.tokenID = caller.tokenID;
+    req.caller = caller;
     rememberToken(request, caller.tokenID);
+    if (caller.principal.kind === 'user') {
+      openRequests?.add(caller.principal.userID, reply);
+      onPersonSeen?.(caller.principal.userID);
+    }
     next();
   };
   // A protected route checks the token in a hook of its own, decided once from the route's

@@ -24,8 +24,11 @@ export interface HttpTimeouts {
 export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({ headersMs: 30_000, requestMs: 60_000, keepAliveMs: 10_000, checkIntervalMs: 5_000 });
 
 /** The options of the app's Fastify instance, but logging (see `logging.ts`). */
-export function fastifyOptions(timeouts: HttpTimeouts): FastifyHttpOptions<Server> {
+export function fastifyOptions(timeouts: HttpTimeouts, trustProxy: readonly string[] = []): FastifyHttpOptions<Server> {
   return {
+    // Behind a reverse proxy (api.md §10) the client's address comes from X-Forwarded-For, but
+    // only from the proxies named; nobody else can choose the address the auth brake counts.
+    ...(trustProxy.length > 0 ? { trustProxy: [...trustProxy] } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,

@@ -32,9 +32,10 @@ export const InfoResponse = Type.Object({
     mcp_enabled: Type.Boolean(),
     status: Type.String(),
   }),
+  auth: Type.Optional(Type.Object({ matrixSignIn: Type.Boolean({ description: 'Whether people may sign in with Matrix (`POST /v1/auth/matrix`).' }) })),
 });
 
-export function infoRoutes(app: FastifyInstance, server: () => { baseURL: string; hostname: string; port: number }): void {
+export function infoRoutes(app: FastifyInstance, server: () => { baseURL: string; hostname: string; port: number }, auth: { matrixSignIn: boolean } = { matrixSignIn: false }): void {
   const platform = { arch: process.arch, os: process.platform, release: os.release() };
   app.get(
     '/v1/info',
@@ -46,6 +47,7 @@ export function infoRoutes(app: FastifyInstance, server: () => { baseURL: string
         endpoints: { spec: `${s.baseURL}/v1/openapi.json`, mcp: `${s.baseURL}/v0/mcp`, oauth: oauthEndpoints(s.baseURL) },
         platform,
         server: { base_url: s.baseURL, hostname: s.hostname, port: s.port, remote_access: false, mcp_enabled: true, status: 'running' },
+        auth,
       };
     },
   );

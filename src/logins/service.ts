@@ -6,7 +6,7 @@
 import type { Static } from 'typebox';
 import type { Clock } from '../clock.ts';
 import type { BridgeStatus } from '../schemas/common.ts';
-import type { Principal } from '../principal.ts';
+import { actingUserID, principalKey, type Principal } from '../principal.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
 import { bridgeError } from '../bridges/errors.ts';
@@ -44,86 +44,89 @@ export class LoginService {
    * Bring the stored logins of an external bridge in step with the bridge; false when the
    * bridge did not answer (the stored copy is then what we show).
    */
-  private async refresh(bridge: Bridge): Promise<boolean> {
-    const id = bridge.descriptor.id;
-    const last = this.lastRefresh.get(id);
+  private async refresh(principal: Principal, bridge: Bridge): Promise<boolean> {
+    // Each principal has its own logins on the bridge, refreshed on their own.
+    const key = `${principalKey(principal)}\n${bridge.descriptor.id}`;
+    const last = this.lastRefresh.get(key);
     if (last !== undefined && this.clock.now() - last < this.refreshMs) return true;
-    let pending = this.refreshing.get(id);
+    let pending = this.refreshing.get(key);
     if (!pending) {
-      pending = this.doRefresh(bridge).finally(() => this.refreshing.delete(id));
-      this.refreshing.set(id, pending);
+      pending = this.doRefresh(principal, bridge, key).finally(() => this.refreshing.delete(key));
+      this.refreshing.set(key, pending);
     }
     return pending;
   }
 
-  private async doRefresh(bridge: Bridge): Promise<boolean> {
+  private async doRefresh(principal: Principal, bridge: Bridge, key: string): Promise<boolean> {
     const id = bridge.descriptor.id;
+    const owner = principalKey(principal);
     let live;
     try {
-      live = await bridge.liveLogins();
+      live = await bridge.liveLogins(actingUserID(principal));
     } catch (err) {
       if (err instanceof BridgeUnavailableError) return false;
       throw err;
     }
     const now = this.clock.now();
-    this.lastRefresh.set(id, now);
+    this.lastRefresh.set(key, now);
     if (!live) return true;
     const seen = new Set<string>();
     for (const l of live) {
       seen.add(l.loginID);
-      const stored = this.store.get(id, l.loginID);
-      this.store.upsert({ bridgeID: id, loginID: l.loginID, status: l.status, statusText: l.statusText, user: l.user ?? stored?.user ?? { id: l.loginID } }, now);
+      const stored = this.store.get(id, l.loginID, owner);
+      this.store.upsert({ bridgeID: id, loginID: l.loginID, status: l.status, statusText: l.statusText, user: l.user ?? stored?.user ?? { id: l.loginID } }, now, owner);
     }
-    for (const s of this.store.list(id)) {
+    for (const s of this.store.list(id, owner)) {
       if (!seen.has(s.loginID) && s.status !== 'logged_out') {
-        this.store.upsert({ ...s, status: 'logged_out', statusText: 'The bridge no longer has this login.' }, now);
+        this.store.upsert({ ...s, status: 'logged_out', statusText: 'The bridge no longer has this login.' }, now, owner);
       }
     }
     return true;
   }
 
-  /** Stored logins of a bridge, refreshed from the bridge when it reports its own. */
-  async logins(bridge: Bridge): Promise<StoredLogin[]> {
-    if (bridge.descriptor.enabled) await this.refresh(bridge);
-    return this.store.list(bridge.descriptor.id);
+  /** A principal's stored logins of a bridge, refreshed from the bridge when it reports its own. */
+  async logins(principal: Principal, bridge: Bridge): Promise<StoredLogin[]> {
+    if (bridge.descriptor.enabled) await this.refresh(principal, bridge);
+    return this.store.list(bridge.descriptor.id, principalKey(principal));
   }
 
-  async listWire(_principal: Principal, bridgeID: string): Promise<BridgeLoginWire[]> {
+  async listWire(principal: Principal, bridgeID: string): Promise<BridgeLoginWire[]> {
     const bridge = this.bridges.get(bridgeID);
-    return (await this.logins(bridge)).map((l) => toBridgeLogin(l, bridge.descriptor));
+    return (await this.logins(principal, bridge)).map((l) => toBridgeLogin(l, bridge.descriptor));
   }
 
-  async getWire(_principal: Principal, bridgeID: string, loginID: string): Promise<BridgeLoginWire> {
+  async getWire(principal: Principal, bridgeID: string, loginID: string): Promise<BridgeLoginWire> {
     const bridge = this.bridges.get(bridgeID);
-    await this.logins(bridge);
-    const login = this.store.get(bridgeID, loginID);
+    await this.logins(principal, bridge);
+    const login = this.store.get(bridgeID, loginID, principalKey(principal));
     if (!login) throw notFound(`login "${loginID}" on bridge "${bridgeID}"`);
     return toBridgeLogin(login, bridge.descriptor);
   }
 
-  async accounts(_principal: Principal): Promise<AccountWire[]> {
+  async accounts(principal: Principal): Promise<AccountWire[]> {
     const out: AccountWire[] = [];
     for (const bridge of this.bridges.all()) {
-      for (const l of await this.logins(bridge)) out.push(toAccount(l, bridge.descriptor));
+      for (const l of await this.logins(principal, bridge)) out.push(toAccount(l, bridge.descriptor));
     }
     return out;
   }
 
-  async account(_principal: Principal, accountID: string): Promise<AccountWire> {
+  async account(principal: Principal, accountID: string): Promise<AccountWire> {
+    const owner = principalKey(principal);
     for (const bridge of this.bridges.all()) {
       const prefix = `${bridge.descriptor.id}_`;
       if (!accountID.startsWith(prefix)) continue;
       const loginID = accountID.slice(prefix.length);
-      if (!this.store.get(bridge.descriptor.id, loginID)) continue;
-      await this.logins(bridge);
-      const login = this.store.get(bridge.descriptor.id, loginID);
+      if (!this.store.get(bridge.descriptor.id, loginID, owner)) continue;
+      await this.logins(principal, bridge);
+      const login = this.store.get(bridge.descriptor.id, loginID, owner);
       if (login) return toAccount(login, bridge.descriptor);
     }
     throw notFound(`account "${accountID}"`);
   }
 
   /** The `Bridge` object of the API, with its accounts and status. */
-  async bridgeView(_principal: Principal, bridge: Bridge): Promise<BridgeView> {
+  async bridgeView(principal: Principal, bridge: Bridge): Promise<BridgeView> {
     const d = bridge.descriptor;
     let reachable = true;
     let statusText: string | undefined;
@@ -131,9 +134,9 @@ export class LoginService {
       const health = await bridge.health();
       reachable = health.reachable;
       statusText = health.statusText;
-      if (reachable) reachable = await this.refresh(bridge);
+      if (reachable) reachable = await this.refresh(principal, bridge);
     }
-    const logins = this.store.list(d.id);
+    const logins = this.store.list(d.id, principalKey(principal));
     const accounts = logins.map((l) => toAccount(l, d));
     const connected = logins.some((l) => l.status === 'connected');
     let status: BridgeView['status'];
@@ -171,17 +174,18 @@ export class LoginService {
    * Resolve the login a reconnect names by `loginID` and/or `accountID` (400 when unknown on
    * this bridge or when the two disagree).
    */
-  resolveReconnect(_principal: Principal, bridgeID: string, loginID?: string, accountID?: string): string | undefined {
+  resolveReconnect(principal: Principal, bridgeID: string, loginID?: string, accountID?: string): string | undefined {
+    const owner = principalKey(principal);
     let fromAccount: string | undefined;
     if (accountID !== undefined) {
       const prefix = `${bridgeID}_`;
       fromAccount = accountID.startsWith(prefix) ? accountID.slice(prefix.length) : undefined;
-      if (fromAccount === undefined || !this.store.get(bridgeID, fromAccount)) {
+      if (fromAccount === undefined || !this.store.get(bridgeID, fromAccount, owner)) {
         throw new ApiError('unknown_account', `account "${accountID}" does not exist on bridge "${bridgeID}"`);
       }
     }
     if (loginID !== undefined) {
-      if (!this.store.get(bridgeID, loginID)) throw new ApiError('unknown_login', `login "${loginID}" does not exist on bridge "${bridgeID}"`);
+      if (!this.store.get(bridgeID, loginID, owner)) throw new ApiError('unknown_login', `login "${loginID}" does not exist on bridge "${bridgeID}"`);
       if (fromAccount !== undefined && fromAccount !== loginID) {
         throw new ApiError('unknown_account', `account "${accountID}" does not belong to login "${loginID}"`);
       }
@@ -190,26 +194,33 @@ export class LoginService {
     return fromAccount;
   }
 
-  count(_principal: Principal, bridgeID: string): number {
-    return this.store.count(bridgeID);
+  count(principal: Principal, bridgeID: string): number {
+    return this.store.count(bridgeID, principalKey(principal));
+  }
+
+  /** How many logins each principal holds, by principal key (`GET /v1/users`). */
+  countByPrincipal(): Map<string, number> {
+    return this.store.countByOwner();
   }
 
   /**
    * Record a completed login. A reconnect that ended on another identity replaces the login
    * it was started for, as bridgev2 bridges do.
    */
-  completed(bridge: Bridge, login: CompletedLogin, reconnectOf: string | undefined): { account: AccountWire; login: BridgeLoginWire } {
+  completed(principal: Principal, bridge: Bridge, login: CompletedLogin, reconnectOf: string | undefined): { account: AccountWire; login: BridgeLoginWire } {
     const d = bridge.descriptor;
     const now = this.clock.now();
-    if (reconnectOf !== undefined && reconnectOf !== login.loginID) this.store.delete(d.id, reconnectOf);
-    const stored = this.store.upsert({ bridgeID: d.id, loginID: login.loginID, status: login.status, statusText: login.statusText, user: login.user }, now);
+    const owner = principalKey(principal);
+    if (reconnectOf !== undefined && reconnectOf !== login.loginID) this.store.delete(d.id, reconnectOf, owner);
+    const stored = this.store.upsert({ bridgeID: d.id, loginID: login.loginID, status: login.status, statusText: login.statusText, user: login.user }, now, owner);
     return { account: toAccount(stored, d), login: toBridgeLogin(stored, d) };
   }
 
   /** Log a login out on its bridge and delete it with its accounts. */
-  async remove(_principal: Principal, bridgeID: string, loginID: string, scope: RemoveScope): Promise<{ affectedAccountIDs: string[] }> {
+  async remove(principal: Principal, bridgeID: string, loginID: string, scope: RemoveScope): Promise<{ affectedAccountIDs: string[] }> {
     const bridge = this.bridges.get(bridgeID);
-    const login = this.store.get(bridgeID, loginID);
+    const owner = principalKey(principal);
+    const login = this.store.get(bridgeID, loginID, owner);
     if (!login) throw notFound(`login "${loginID}" on bridge "${bridgeID}"`);
     if (!bridge.descriptor.removeScopes.includes(scope)) {
       throw new ApiError('unsupported_scope', `scope "${scope}" is not one of ${bridge.descriptor.removeScopes.map((s) => `"${s}"`).join(', ')}`, {
@@ -217,12 +228,12 @@ export class LoginService {
       });
     }
     try {
-      await bridge.logout(loginID, scope);
+      await bridge.logout(loginID, scope, actingUserID(principal));
     } catch (err) {
       // The bridge no longer knows it: removing our copy is what the user asked for.
       if (!(err instanceof UnknownLoginError)) throw bridgeError(bridgeID, err) ?? err;
     }
-    this.store.delete(bridgeID, loginID);
+    this.store.delete(bridgeID, loginID, owner);
     return { affectedAccountIDs: [accountIDOf(bridgeID, loginID)] };
   }
 }

@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import type { Principal } from '../principal.ts';
+import { principalFromKey, principalKey, type Principal } from '../principal.ts';
 
 /** A registered (public) client. */
 export interface OAuthClient {
@@ -72,10 +72,8 @@ export function newSecret(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');
 }
 
-const principalKey = (p: Principal): string => JSON.stringify(p);
-const principalFrom = (key: string): Principal => JSON.parse(key) as Principal;
 
-type GrantRow = { grant_id: string; client_id: string; principal: string };
+type GrantRow = { grant_id: string; client_id: string; user_id: string };
 
 export class OAuthStore {
   constructor(private readonly db: Db) {}
@@ -98,7 +96,7 @@ export class OAuthStore {
     const grantID = 'grant_' + randomBytes(9).toString('base64url');
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO oauth_grants (id, client_id, principal, scope, created_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO oauth_grants (id, client_id, user_id, scope, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(grantID, c.clientID, principalKey(c.principal), c.scope, now);
       this.db
         .prepare('INSERT INTO oauth_codes (hash, grant_id, redirect_uri, code_challenge, expires_at) VALUES (?, ?, ?, ?, ?)')
@@ -110,7 +108,7 @@ export class OAuthStore {
   code(code: string): StoredCode | undefined {
     const row = this.db
       .prepare(
-        `SELECT c.grant_id, g.client_id, g.principal, g.scope, c.redirect_uri, c.code_challenge, c.expires_at, c.used_at
+        `SELECT c.grant_id, g.client_id, g.user_id, g.scope, c.redirect_uri, c.code_challenge, c.expires_at, c.used_at
          FROM oauth_codes c JOIN oauth_grants g ON g.id = c.grant_id WHERE c.hash = ? AND g.revoked_at IS NULL`,
       )
       .get(hashSecret(code)) as
@@ -120,7 +118,7 @@ export class OAuthStore {
     return {
       grantID: row.grant_id,
       clientID: row.client_id,
-      principal: principalFrom(row.principal),
+      principal: principalFromKey(row.user_id),
       scope: row.scope,
       redirectUri: row.redirect_uri,
       codeChallenge: row.code_challenge,
@@ -144,7 +142,7 @@ export class OAuthStore {
   access(token: string, now: number): AccessGrant | undefined {
     const row = this.db
       .prepare(
-        `SELECT t.grant_id, g.client_id, g.principal, t.scope, t.created_at, t.expires_at FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id
+        `SELECT t.grant_id, g.client_id, g.user_id, t.scope, t.created_at, t.expires_at FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id
          WHERE t.hash = ? AND t.kind = 'access' AND t.spent_at IS NULL AND g.revoked_at IS NULL AND t.expires_at > ?`,
       )
       .get(hashSecret(token), now) as (GrantRow & { scope: string; created_at: number; expires_at: number }) | undefined;
@@ -153,7 +151,7 @@ export class OAuthStore {
     return {
       grantID: row.grant_id,
       clientID: row.client_id,
-      principal: principalFrom(row.principal),
+      principal: principalFromKey(row.user_id),
       scopes: row.scope.split(' '),
       createdAt: row.created_at,
       expiresAt: row.expires_at,
@@ -164,7 +162,7 @@ export class OAuthStore {
   refresh(token: string, now: number): StoredRefresh | undefined {
     const row = this.db
       .prepare(
-        `SELECT t.grant_id, g.client_id, g.principal, t.scope, t.expires_at, t.spent_at FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id
+        `SELECT t.grant_id, g.client_id, g.user_id, t.scope, t.expires_at, t.spent_at FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id
          WHERE t.hash = ? AND t.kind = 'refresh' AND g.revoked_at IS NULL AND t.expires_at > ?`,
       )
       .get(hashSecret(token), now) as (GrantRow & { scope: string; expires_at: number; spent_at: number | null }) | undefined;
@@ -172,7 +170,7 @@ export class OAuthStore {
       row && {
         grantID: row.grant_id,
         clientID: row.client_id,
-        principal: principalFrom(row.principal),
+        principal: principalFromKey(row.user_id),
         scope: row.scope,
         expiresAt: row.expires_at,
         spent: row.spent_at !== null,
@@ -199,7 +197,7 @@ export class OAuthStore {
     const rows = this.db
       .prepare(
         `SELECT g.client_id, c.name, g.scope, g.created_at, g.last_used_at FROM oauth_grants g JOIN oauth_clients c ON c.id = g.client_id
-         WHERE g.principal = ? AND g.revoked_at IS NULL ORDER BY g.created_at DESC, g.id`,
+         WHERE g.user_id = ? AND g.revoked_at IS NULL ORDER BY g.created_at DESC, g.id`,
       )
       .all(principalKey(principal)) as { client_id: string; name: string; scope: string; created_at: number; last_used_at: number | null }[];
     const byClient = new Map<string, Connection>();
@@ -225,7 +223,7 @@ export class OAuthStore {
   revokeClient(principal: Principal, clientID: string, now: number): boolean {
     return (
       this.db
-        .prepare('UPDATE oauth_grants SET revoked_at = ? WHERE principal = ? AND client_id = ? AND revoked_at IS NULL')
+        .prepare('UPDATE oauth_grants SET revoked_at = ? WHERE user_id = ? AND client_id = ? AND revoked_at IS NULL')
         .run(now, principalKey(principal), clientID).changes > 0
     );
   }

@@ -29,6 +29,8 @@ function next(s: Session, now: number, patch: Partial<Session>): Session {
 /** A new session waiting on its first step. */
 export function created(init: {
   id: string;
+  /** A Matrix user ID; absent for the owner. */
+  owner?: string;
   bridgeID: string;
   flowID: string;
   loginID?: string;
@@ -46,6 +48,7 @@ export function created(init: {
     updatedAt: init.now,
     expiresAt: init.now + init.ttlMs,
     ...(init.loginID !== undefined ? { loginID: init.loginID } : {}),
+    ...(init.owner !== undefined ? { owner: init.owner } : {}),
   };
   return s;
 }

@@ -23,6 +23,8 @@ export type SessionStep = InteractiveStep | CompleteStep;
 
 export interface Session {
   readonly id: string;
+  /** Whose session it is: a Matrix user ID; absent for the owner's (api.md §10). */
+  readonly owner?: string;
   readonly bridgeID: string;
   readonly flowID: string;
   readonly status: SessionStatus;

@@ -4,6 +4,7 @@
  * watchers; a `display_and_wait` step is waited on in the background; expiry and the end of
  * retention happen here when their deadline comes.
  */
+import { principalFromKey } from '../principal.ts';
 import type { Clock } from '../clock.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
 import type { Bridge, StepOutcome } from '../bridges/types.ts';
@@ -44,7 +45,7 @@ export class SessionRecorder {
       // The login and the session it completed are saved together: one commit instead of
       // two, and never one without the other.
       return this.deps.store.inTransaction(() => {
-        const { account, login } = this.deps.logins.completed(b, outcome.login, before.loginID);
+        const { account, login } = this.deps.logins.completed(principalFromKey(before.owner ?? ''), b, outcome.login, before.loginID);
         const step: CompleteStep = { type: 'complete', ...(outcome.login.instructions ? { instructions: outcome.login.instructions } : {}), account, login };
         const completed = machine.completed(before, step, now, answered);
         this.record(live, completed);

@@ -50,7 +50,7 @@ export async function restoreSessions(deps: RestoreDeps): Promise<{ resumed: num
     let process: LoginProcess | undefined;
     if (bridge?.resumeLogin && bridgeState !== undefined && step && step.type !== 'complete') {
       try {
-        process = await bridge.resumeLogin(bridgeState, step);
+        process = await bridge.resumeLogin(bridgeState, step, session.owner);
       } catch (err) {
         deps.onError(err, 'resuming a login session');
       }

@@ -116,6 +116,8 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService, lo
           waitMs: waitBudgetMs(sessions.longPollMs, request.query.wait, request.headers['x-stainless-timeout']),
           signal: abort?.signal,
         });
+        // The person was signed out while this waited: the 401 has been sent already.
+        if (reply.sent) return reply;
         return sendJSON(reply, json);
       } finally {
         release?.();

@@ -10,7 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.ts';
 import { ApiError, MESSAGES } from '../errors.ts';
-import type { Principal } from '../principal.ts';
+import { actingUserID, type Principal } from '../principal.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
 import { bridgeError, unreachable } from '../bridges/errors.ts';
 import { BridgeUnavailableError, type Bridge, type LoginProcess, type StepOutcome } from '../bridges/types.ts';
@@ -38,6 +38,8 @@ export interface SessionLimits {
   maxRetained?: number;
   /** Most sessions active at once; above it, create answers 429. */
   maxActive: number;
+  /** Most sessions one Matrix user may have active at once (api.md §10); 20 when left out. */
+  maxActivePerUser?: number;
   /** Longest a `display_and_wait` submit waits for a change. */
   longPollMs: number;
 }
@@ -61,6 +63,8 @@ export interface CreateRequest {
 
 export class SessionService {
   private starting = 0;
+  /** Sessions being started, per Matrix user (the per-person cap counts them too). */
+  private readonly startingFor = new Map<string, number>();
   /** Aborts every start still waiting for a bridge's first step, and running submissions'
    * fate, on close (one for all: a controller per create costs; see docs/benchmarks.md). */
   private readonly stopping = new AbortController();
@@ -138,6 +142,11 @@ export class SessionService {
     return this.table.lookup(principal, bridgeID, id);
   }
 
+  /** How many sessions a Matrix user has active now (`GET /v1/users`). */
+  activeOf(userID: string): number {
+    return this.table.activeOf(userID);
+  }
+
   // ---- create ----------------------------------------------------------------------------
 
   async create(principal: Principal, bridgeID: string, req: CreateRequest): Promise<string> {
@@ -151,6 +160,13 @@ export class SessionService {
       throw new ApiError('login_limit_reached', `bridge "${bridgeID}" already has its maximum of ${d.maxLogins} login${d.maxLogins === 1 ? '' : 's'}`);
     }
     const flowID = await this.pickFlow(bridge, req.flowID);
+    const owner = actingUserID(principal);
+    // A person's own cap (api.md §10); the owner is held only by the server-wide one.
+    if (owner !== undefined && this.table.activeOf(owner) + (this.startingFor.get(owner) ?? 0) >= (this.limits.maxActivePerUser ?? 20)) {
+      throw new ApiError('rate_limited', `you have ${(this.limits.maxActivePerUser ?? 20)} active login sessions, the most allowed; finish or cancel one first`, undefined, {
+        'retry-after': '30',
+      });
+    }
     if (this.table.active + this.starting >= this.limits.maxActive) {
       // A slot frees up when a session finishes, at the latest when the earliest one expires.
       const untilExpiry = (this.table.earliestExpiry ?? Infinity) - this.clock.now();
@@ -160,9 +176,15 @@ export class SessionService {
       });
     }
     this.starting++;
+    if (owner !== undefined) this.startingFor.set(owner, (this.startingFor.get(owner) ?? 0) + 1);
     let started: { process: LoginProcess; first: StepOutcome };
     try {
-      started = await bridge.startLogin({ flowID, ...(reconnect !== undefined ? { loginID: reconnect } : {}), signal: this.stopping.signal });
+      started = await bridge.startLogin({
+        flowID,
+        ...(reconnect !== undefined ? { loginID: reconnect } : {}),
+        ...(owner !== undefined ? { actingUserID: owner } : {}),
+        signal: this.stopping.signal,
+      });
     } catch (err) {
       const known = bridgeError(bridgeID, err);
       if (known) throw known;
@@ -172,9 +194,14 @@ export class SessionService {
       started = { process: FAILED_PROCESS, first: { kind: 'failed', error: bridgeFailure(err) } };
     } finally {
       this.starting--;
+      if (owner !== undefined) {
+        const n = (this.startingFor.get(owner) ?? 1) - 1;
+        if (n === 0) this.startingFor.delete(owner);
+        else this.startingFor.set(owner, n);
+      }
     }
     const placeholder = { type: 'user_input' as const, stepID: 'start', fields: [] };
-    const session = machine.created({ id: this.newID(), bridgeID, flowID, loginID: reconnect, step: placeholder, now: this.clock.now(), ttlMs: this.limits.ttlMs });
+    const session = machine.created({ id: this.newID(), ...(owner !== undefined ? { owner } : {}), bridgeID, flowID, loginID: reconnect, step: placeholder, now: this.clock.now(), ttlMs: this.limits.ttlMs });
     const live = new LiveSession(session);
     live.attach(started.process);
     this.table.addActive(live);

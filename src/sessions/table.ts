@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { notFound } from '../errors.ts';
-import type { Principal } from '../principal.ts';
+import { principalKey, type Principal } from '../principal.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
 import type { LiveSession } from './live.ts';
 
@@ -38,6 +38,13 @@ export class SessionTable {
     return this.activeCount;
   }
 
+  /** Unfinished sessions per principal key (only Matrix users are counted; the owner is ''). */
+  activeOf(owner: string): number {
+    let n = 0;
+    for (const live of this.byID.values()) if (!live.finished && live.session.owner === owner) n++;
+    return n;
+  }
+
   /** Number of sessions held (active and retained). */
   get size(): number {
     return this.byID.size;
@@ -52,9 +59,10 @@ export class SessionTable {
    * The session `id` of `bridgeID` as `principal` may see it; 404 when unknown, or finished
    * longer ago than the retention (even before the sweep has forgotten it).
    */
-  lookup(_principal: Principal, bridgeID: string, id: string): LiveSession {
+  lookup(principal: Principal, bridgeID: string, id: string): LiveSession {
     const live = this.byID.get(id);
-    if (!live || live.session.bridgeID !== bridgeID) throw notFound(`login session "${id}"`);
+    // Another principal's session is answered exactly like one that does not exist (api.md §10).
+    if (!live || live.session.bridgeID !== bridgeID || (live.session.owner ?? '') !== principalKey(principal)) throw notFound(`login session "${id}"`);
     const f = live.session.finishedAt;
     if (f !== undefined && this.opts.clock.now() >= f + this.opts.retentionMs) throw notFound(`login session "${id}"`);
     return live;

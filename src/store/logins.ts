@@ -7,6 +7,8 @@ import type { GroupCommit } from './group-commit.ts';
 import type { LoginStatus, User } from '../bridges/types.ts';
 
 export interface StoredLogin {
+  /** The principal the login belongs to: '' for the owner, else a Matrix user ID. */
+  owner: string;
   bridgeID: string;
   loginID: string;
   status: LoginStatus;
@@ -17,6 +19,7 @@ export interface StoredLogin {
 }
 
 interface Row {
+  user_id: string;
   bridge_id: string;
   login_id: string;
   status: string;
@@ -28,6 +31,7 @@ interface Row {
 
 function fromRow(r: Row): StoredLogin {
   return {
+    owner: r.user_id,
     bridgeID: r.bridge_id,
     loginID: r.login_id,
     status: r.status as LoginStatus,
@@ -45,47 +49,56 @@ export class LoginStore {
   private readonly upsertStmt;
   private readonly deleteStmt;
   private readonly countStmt;
+  private readonly perOwner;
 
   /** With `commits`, writes join the current turn's group commit instead of committing each. */
   constructor(
     db: Db,
     private readonly commits?: GroupCommit,
   ) {
-    this.byBridge = db.prepare<[string], Row>('SELECT * FROM logins WHERE bridge_id = ? ORDER BY created_at, login_id');
-    this.one = db.prepare<[string, string], Row>('SELECT * FROM logins WHERE bridge_id = ? AND login_id = ?');
-    this.all = db.prepare<[], Row>('SELECT * FROM logins ORDER BY bridge_id, created_at, login_id');
+    this.byBridge = db.prepare<[string, string], Row>('SELECT * FROM logins WHERE user_id = ? AND bridge_id = ? ORDER BY created_at, login_id');
+    this.one = db.prepare<[string, string, string], Row>('SELECT * FROM logins WHERE user_id = ? AND bridge_id = ? AND login_id = ?');
+    this.all = db.prepare<[string], Row>('SELECT * FROM logins WHERE user_id = ? ORDER BY bridge_id, created_at, login_id');
     this.upsertStmt = db.prepare<[Record<string, unknown>], Row>(
-      `INSERT INTO logins (bridge_id, login_id, status, status_text, user_json, created_at, updated_at)
-       VALUES (@bridgeID, @loginID, @status, @statusText, @userJSON, @now, @now)
-       ON CONFLICT (bridge_id, login_id) DO UPDATE SET status = excluded.status, status_text = excluded.status_text,
+      `INSERT INTO logins (user_id, bridge_id, login_id, status, status_text, user_json, created_at, updated_at)
+       VALUES (@owner, @bridgeID, @loginID, @status, @statusText, @userJSON, @now, @now)
+       ON CONFLICT (user_id, bridge_id, login_id) DO UPDATE SET status = excluded.status, status_text = excluded.status_text,
          user_json = excluded.user_json, updated_at = excluded.updated_at
        RETURNING *`,
     );
-    this.deleteStmt = db.prepare('DELETE FROM logins WHERE bridge_id = ? AND login_id = ?');
-    this.countStmt = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM logins WHERE bridge_id = ?');
+    this.deleteStmt = db.prepare('DELETE FROM logins WHERE user_id = ? AND bridge_id = ? AND login_id = ?');
+    this.countStmt = db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM logins WHERE user_id = ? AND bridge_id = ?');
+    this.perOwner = db.prepare<[], { user_id: string; n: number }>('SELECT user_id, count(*) AS n FROM logins GROUP BY user_id');
   }
 
-  list(bridgeID: string): StoredLogin[] {
-    return this.byBridge.all(bridgeID).map(fromRow);
+  /** The logins of one principal (`owner`: '' for the owner, else a Matrix user ID) on a bridge. */
+  list(bridgeID: string, owner = ''): StoredLogin[] {
+    return this.byBridge.all(owner, bridgeID).map(fromRow);
   }
 
-  listAll(): StoredLogin[] {
-    return this.all.all().map(fromRow);
+  listAll(owner = ''): StoredLogin[] {
+    return this.all.all(owner).map(fromRow);
   }
 
-  get(bridgeID: string, loginID: string): StoredLogin | undefined {
-    const r = this.one.get(bridgeID, loginID);
+  get(bridgeID: string, loginID: string, owner = ''): StoredLogin | undefined {
+    const r = this.one.get(owner, bridgeID, loginID);
     return r ? fromRow(r) : undefined;
   }
 
-  count(bridgeID: string): number {
-    return this.countStmt.get(bridgeID)?.n ?? 0;
+  count(bridgeID: string, owner = ''): number {
+    return this.countStmt.get(owner, bridgeID)?.n ?? 0;
+  }
+
+  /** How many logins each principal holds (`GET /v1/users`). */
+  countByOwner(): Map<string, number> {
+    return new Map(this.perOwner.all().map((r) => [r.user_id, r.n]));
   }
 
   /** Create or update a login; returns the stored row. */
-  upsert(login: { bridgeID: string; loginID: string; status: LoginStatus; statusText?: string; user: User }, now: number): StoredLogin {
+  upsert(login: { bridgeID: string; loginID: string; status: LoginStatus; statusText?: string; user: User }, now: number, owner = ''): StoredLogin {
     this.commits?.join();
     const row = this.upsertStmt.get({
+      owner,
       bridgeID: login.bridgeID,
       loginID: login.loginID,
       status: login.status,
@@ -96,8 +109,8 @@ export class LoginStore {
     return fromRow(row!);
   }
 
-  delete(bridgeID: string, loginID: string): boolean {
+  delete(bridgeID: string, loginID: string, owner = ''): boolean {
     this.commits?.join();
-    return this.deleteStmt.run(bridgeID, loginID).changes > 0;
+    return this.deleteStmt.run(owner, bridgeID, loginID).changes > 0;
   }
 }

@@ -95,7 +95,36 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE session_replies_v3 RENAME TO session_replies;
   CREATE INDEX sessions_finished ON sessions (finished_at) WHERE finished_at IS NOT NULL;
   `,
-  // OAuth (api.md §12): registered apps, the grants people gave them, and the codes and tokens of
+  // 4: people (api.md §10). Tokens, sessions and logins belong to a principal: '' is the owner,
+  // which every row written before keeps; otherwise a Matrix user ID. Tokens a sign-in issues
+  // expire. A login is keyed by its principal too, so that two people may each hold a demo
+  // login of the same name. `people` remembers who signed in and when they were last seen.
+  `
+  ALTER TABLE tokens ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE tokens ADD COLUMN expires_at INTEGER;
+  ALTER TABLE sessions ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+  CREATE TABLE logins_v4 (
+    user_id TEXT NOT NULL DEFAULT '',
+    bridge_id TEXT NOT NULL,
+    login_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_text TEXT,
+    user_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, bridge_id, login_id)
+  );
+  INSERT INTO logins_v4 (bridge_id, login_id, status, status_text, user_json, created_at, updated_at)
+    SELECT bridge_id, login_id, status, status_text, user_json, created_at, updated_at FROM logins;
+  DROP TABLE logins;
+  ALTER TABLE logins_v4 RENAME TO logins;
+  CREATE TABLE people (
+    user_id TEXT PRIMARY KEY,
+    first_seen_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL
+  );
+  `,
+  // 5: OAuth (api.md §12): registered apps, the grants people gave them, and the codes and tokens of
   // each grant, stored only as hashes. Revoking a grant stops all its tokens at once.
   `
   CREATE TABLE oauth_clients (
@@ -107,7 +136,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE oauth_grants (
     id TEXT PRIMARY KEY,
     client_id TEXT NOT NULL REFERENCES oauth_clients (id),
-    principal TEXT NOT NULL,
+    user_id TEXT NOT NULL,
     scope TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     last_used_at INTEGER,

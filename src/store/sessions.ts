@@ -10,6 +10,7 @@ import type { LoginError } from '../bridges/types.ts';
 
 interface Row {
   id: string;
+  user_id: string;
   bridge_id: string;
   flow_id: string;
   status: string;
@@ -27,6 +28,7 @@ interface Row {
 function fromRow(r: Row): Session {
   return {
     id: r.id,
+    ...(r.user_id !== '' ? { owner: r.user_id } : {}),
     bridgeID: r.bridge_id,
     flowID: r.flow_id,
     status: r.status as SessionStatus,
@@ -62,9 +64,9 @@ export class SessionStore implements SessionStorage {
     private readonly commits?: GroupCommit,
   ) {
     this.insertStmt = db.prepare(
-      `INSERT INTO sessions (id, bridge_id, flow_id, status, step_json, error_json, login_id, last_answered_step_id,
+      `INSERT INTO sessions (id, user_id, bridge_id, flow_id, status, step_json, error_json, login_id, last_answered_step_id,
          bridge_state_json, created_at, updated_at, expires_at, finished_at)
-       VALUES (@id, @bridgeID, @flowID, @status, @step, @error, @loginID, @lastAnswered, @bridgeState, @createdAt, @updatedAt, @expiresAt, @finishedAt)`,
+       VALUES (@id, @owner, @bridgeID, @flowID, @status, @step, @error, @loginID, @lastAnswered, @bridgeState, @createdAt, @updatedAt, @expiresAt, @finishedAt)`,
     );
     this.updateStmt = db.prepare(
       `UPDATE sessions SET status = @status, step_json = @step, error_json = @error, login_id = @loginID,
@@ -102,7 +104,7 @@ export class SessionStore implements SessionStorage {
     // No row changed: the commit that inserted it failed (and its number may be another
     // session's now). Write the whole session again.
     if (seq !== undefined && this.updateStmt.run({ ...values, seq, id: s.id }).changes > 0) return;
-    const { lastInsertRowid } = this.insertStmt.run({ ...values, id: s.id, bridgeID: s.bridgeID, flowID: s.flowID, createdAt: s.createdAt, expiresAt: s.expiresAt });
+    const { lastInsertRowid } = this.insertStmt.run({ ...values, id: s.id, owner: s.owner ?? '', bridgeID: s.bridgeID, flowID: s.flowID, createdAt: s.createdAt, expiresAt: s.expiresAt });
     this.rows.set(s.id, lastInsertRowid);
   }
 

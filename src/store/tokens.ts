@@ -18,6 +18,25 @@ export interface TokenInfo {
   name: string;
   createdAt: number;
   revokedAt?: number;
+  /** The Matrix user the token belongs to; none for the owner's tokens. */
+  userID?: string;
+  /** When it stops working; none for tokens that never expire. */
+  expiresAt?: number;
+}
+
+/** Whom a valid token speaks for. */
+export interface TokenHolder {
+  /** The token's id (never its secret). */
+  id: string;
+  /** The Matrix user; undefined for the owner. */
+  userID?: string;
+}
+
+interface ActiveToken {
+  id: string;
+  hash: Buffer;
+  userID: string;
+  expiresAt: number | null;
 }
 
 const TOKEN_PREFIX = 'bl_';
@@ -35,7 +54,7 @@ function hashToken(token: string): Buffer {
 
 export class TokenStore {
   /** hash (hex) → token, for tokens that are not revoked. */
-  private active = new Map<string, { id: string; hash: Buffer }>();
+  private active = new Map<string, ActiveToken>();
   private readonly activeRows;
   private readonly dataVersion;
   /** `data_version` when `active` was read; it moves when another connection commits. */
@@ -48,22 +67,24 @@ export class TokenStore {
    * {@link MAX_VERIFIED}; emptied whenever `active` is read again (a revocation, anywhere).
    * Held in memory only, like the request that carried them.
    */
-  private verified = new Map<string, string>();
+  private verified = new Map<string, ActiveToken>();
 
   constructor(private readonly db: Db) {
-    this.activeRows = db.prepare<[], { id: string; hash: string }>('SELECT id, hash FROM tokens WHERE revoked_at IS NULL');
+    this.activeRows = db.prepare<[], { id: string; hash: string; user_id: string; expires_at: number | null }>(
+      'SELECT id, hash, user_id, expires_at FROM tokens WHERE revoked_at IS NULL',
+    );
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 
   /** The active tokens, read again if another process changed the database since the last look. */
-  private current(): Map<string, { id: string; hash: Buffer }> {
+  private current(): Map<string, ActiveToken> {
     const now = performance.now();
     if (now - this.lookedAt < RECHECK_MS) return this.active;
     this.lookedAt = now;
     const version = this.dataVersion.get()!;
     if (version !== this.seenVersion) {
       this.seenVersion = version;
-      this.active = new Map(this.activeRows.all().map((r) => [r.hash, { id: r.id, hash: Buffer.from(r.hash, 'hex') }]));
+      this.active = new Map(this.activeRows.all().map((r) => [r.hash, { id: r.id, hash: Buffer.from(r.hash, 'hex'), userID: r.user_id, expiresAt: r.expires_at }]));
       this.verified = new Map();
     }
     return this.active;
@@ -75,37 +96,74 @@ export class TokenStore {
     this.lookedAt = -Infinity;
   }
 
-  /** Create a token; the returned secret is never stored and cannot be shown again. */
-  create(name: string, now: number): { token: string; info: TokenInfo } {
+  /**
+   * Create a token; the returned secret is never stored and cannot be shown again. Without
+   * `options.userID` it is the owner's.
+   */
+  create(name: string, now: number, options: { userID?: string; expiresAt?: number } = {}): { token: string; info: TokenInfo } {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const id = randomBytes(6).toString('hex');
     const hash = hashToken(token);
-    this.db.prepare('INSERT INTO tokens (id, name, hash, created_at) VALUES (?, ?, ?, ?)').run(id, name, hash.toString('hex'), now);
+    this.db
+      .prepare('INSERT INTO tokens (id, name, hash, created_at, user_id, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, name, hash.toString('hex'), now, options.userID ?? '', options.expiresAt ?? null);
     this.readAgain();
-    return { token, info: { id, name, createdAt: now } };
+    const info: TokenInfo = { id, name, createdAt: now };
+    if (options.userID !== undefined) info.userID = options.userID;
+    if (options.expiresAt !== undefined) info.expiresAt = options.expiresAt;
+    return { token, info };
   }
 
-  /** The id of the token, or undefined when it is unknown or revoked. */
-  verify(token: string): string | undefined {
+  /** Whom the token speaks for, or undefined when it is unknown, revoked or expired at `now`. */
+  verify(token: string, now: number): TokenHolder | undefined {
     const active = this.current();
-    const known = this.verified.get(token);
-    if (known !== undefined) return known;
-    const hash = hashToken(token);
-    const found = active.get(hash.toString('hex'));
-    if (!found || !timingSafeEqual(found.hash, hash)) return undefined;
-    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
-    this.verified.set(token, found.id);
-    return found.id;
+    let found = this.verified.get(token);
+    if (found === undefined) {
+      const hash = hashToken(token);
+      const candidate = active.get(hash.toString('hex'));
+      if (!candidate || !timingSafeEqual(candidate.hash, hash)) return undefined;
+      found = candidate;
+      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+      this.verified.set(token, found);
+    }
+    if (found.expiresAt !== null && now >= found.expiresAt) return undefined;
+    return found.userID === '' ? { id: found.id } : { id: found.id, userID: found.userID };
   }
 
   list(): TokenInfo[] {
-    const rows = this.db.prepare('SELECT id, name, created_at, revoked_at FROM tokens ORDER BY created_at, id').all() as {
+    const rows = this.db.prepare('SELECT id, name, created_at, revoked_at, user_id, expires_at FROM tokens ORDER BY created_at, id').all() as {
       id: string;
       name: string;
       created_at: number;
       revoked_at: number | null;
+      user_id: string;
+      expires_at: number | null;
     }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, ...(r.revoked_at != null ? { revokedAt: r.revoked_at } : {}) }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at,
+      ...(r.revoked_at != null ? { revokedAt: r.revoked_at } : {}),
+      ...(r.user_id !== '' ? { userID: r.user_id } : {}),
+      ...(r.expires_at != null ? { expiresAt: r.expires_at } : {}),
+    }));
+  }
+
+  /** Revoke every token of a Matrix user; returns how many were active. */
+  revokeUser(userID: string, now: number): number {
+    const changed = this.db.prepare("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND user_id <> '' AND revoked_at IS NULL").run(now, userID).changes;
+    this.readAgain();
+    return changed;
+  }
+
+  /** How many unrevoked, unexpired tokens each Matrix user holds. */
+  activeByUser(now: number): Map<string, number> {
+    const rows = this.db
+      .prepare<[number], { user_id: string; n: number }>(
+        "SELECT user_id, count(*) AS n FROM tokens WHERE user_id <> '' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) GROUP BY user_id",
+      )
+      .all(now);
+    return new Map(rows.map((r) => [r.user_id, r.n]));
   }
 
   /** Revoke by id; false when no such active token exists. */

@@ -16,9 +16,19 @@ import { projectRoot } from '../config/paths.ts';
  * The page loads nothing but itself; API data may only appear as `data:` images (QR codes,
  * captchas) and `data:` audio (audio captchas).
  */
-export const WEB_CSP =
-  "default-src 'self'; img-src 'self' data:; media-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
-  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+export const WEB_CSP = webCSP([]);
+
+/**
+ * The page's CSP. `connectSources` are the other origins the page may call: the homeservers
+ * the browser signs in with when sign-in with Matrix is on (api.md §10).
+ */
+export function webCSP(connectSources: readonly string[]): string {
+  const connect = ["'self'", ...connectSources].join(' ');
+  return (
+    `default-src 'self'; img-src 'self' data:; media-src 'self' data:; style-src 'self'; script-src 'self'; connect-src ${connect}; ` +
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+  );
+}
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,6 +41,8 @@ const contentTypes: Record<string, string> = {
 /** Options of {@link webRoutes}; the default folder is `src/web/public/` of the project. */
 export interface WebRoutesOptions {
   publicDir?: string;
+  /** Origins besides the page's own that it may call (see {@link webCSP}). */
+  connectSources?: readonly string[];
 }
 
 // Found from the project's root, not from this module's URL: the built server is one bundled
@@ -45,6 +57,7 @@ const defaultPublicDir = path.join(projectRoot, 'src', 'web', 'public');
  */
 export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions = {}): Promise<void> {
   const dir = options.publicDir ?? defaultPublicDir;
+  const csp = webCSP(options.connectSources ?? []);
   const names = (await readdir(dir)).filter((name) => contentTypes[path.extname(name)] !== undefined).sort();
   for (const name of names) {
     const body = await readFile(path.join(dir, name));
@@ -53,7 +66,7 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions 
     app.get(url, { schema: { hide: true } }, async (_request, reply) =>
       reply
         .header('content-type', type)
-        .header('content-security-policy', WEB_CSP)
+        .header('content-security-policy', csp)
         .header('x-content-type-options', 'nosniff')
         // Older browsers ignore CSP's frame-ancestors; the consent page must never be framed.
         .header('x-frame-options', 'DENY')

@@ -33,6 +33,9 @@ before(async () => {
   ids.requestID = (await startAuthorization(s)).requestID;
   BODY['/decisions'] = { requestID: (await startAuthorization(s)).requestID, allow: false };
   ids.accountID = done.body.accountID;
+  // A person who signed in, so that the owner's DELETE /v1/users/{userID}/tokens finds someone.
+  ids.userID = '@someone:example.test';
+  s.app.tokens.create('matrix sign-in', s.clock.now(), { userID: ids.userID, expiresAt: s.clock.now() + 3600_000 });
 });
 after(() => s.close());
 
@@ -54,7 +57,7 @@ test('the OpenAPI document lists every API route, and marks only /v1/info public
   for (const must of ['POST /v0/mcp', 'GET /v1/accounts', 'POST /v1/bridges/:bridgeID/login-sessions', 'GET /v1/bridges/:bridgeID/login-sessions/:loginSessionID/events', 'POST /v1/bridges/:bridgeID/logins/:loginID/remove']) {
     assert.ok(paths.has(must), must);
   }
-  assert.deepEqual(routes.filter((r) => r.isPublic).map((r) => r.path).sort(), ['/v1/info', '/v1/openapi.json']);
+  assert.deepEqual(routes.filter((r) => r.isPublic).map((r) => r.path).sort(), ['/v1/auth/matrix', '/v1/info', '/v1/openapi.json']);
   assert.ok(protectedRoutes.length >= 13);
 });
 
@@ -65,6 +68,11 @@ test('the router holds no API route that the walks below miss: each one is in th
   assert.ok(held.some((r) => r.path === '/v0/mcp' && r.method === 'POST'), 'the MCP endpoint is among them');
   for (const r of held) assert.ok(documented.has(`${r.method} ${r.path}`), `${r.method} ${r.path} is routed but not documented, so no test checks its token`);
 });
+
+/** The token to call `route` with: the owner's, but signing out revokes the token it is sent with, so it gets one of its own. */
+function tokenFor(route: { path: string }): string {
+  return route.path === '/v1/auth/token' ? s.app.tokens.create('to sign out', s.clock.now()).token : s.token;
+}
 
 test('every protected route: no token → 401 missing_token; wrong, revoked or ambient credentials → 401', async () => {
   const { token: revoked, info } = s.app.tokens.create('soon revoked', s.clock.now());
@@ -127,7 +135,8 @@ test('every protected route: other spellings of its URL need the token too', asy
 
 test('with the token, each protected route answers (so the 401s above came from the token check)', async () => {
   for (const route of protectedRoutes) {
-    const res = await s.app.fastify.inject(requestFor(route, { authorization: `Bearer ${s.token}` }));
+    const token = tokenFor(route);
+    const res = await s.app.fastify.inject(requestFor(route, { authorization: `Bearer ${token}` }));
     assert.ok(![401, 403, 404].includes(res.statusCode), `${route.method} ${route.path}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
   // Unknown API paths need a token as well, so that they reveal nothing.
@@ -164,7 +173,7 @@ test('no origin gets CORS permission on any route, and browser-simple requests c
   const origins = ['http://evil.example', 'null', `http://localhost:1`, s.baseURL.replace('127.0.0.1', 'localhost'), 'https://127.0.0.1'];
   for (const route of [...routes, { method: 'GET', path: '/', params: [], isPublic: true }]) {
     for (const origin of origins) {
-      const actual = await s.app.fastify.inject(requestFor(route, { origin, authorization: `Bearer ${s.token}` }));
+      const actual = await s.app.fastify.inject(requestFor(route, { origin, authorization: `Bearer ${tokenFor(route)}` }));
       const pre = await s.app.fastify.inject({
         method: 'OPTIONS',
         url: fillPath(route, ids),

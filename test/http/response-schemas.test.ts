@@ -5,12 +5,18 @@ import addFormats from 'ajv-formats';
 import { INCORRECT_PASSWORD } from '../../src/bridges/demo/password.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { approveApp, startAuthorization } from '../support/oauth.ts';
+import { startFakeHomeserver, type FakeHomeserver } from '../support/fake-homeserver.ts';
 
 let s: TestServer;
+let hs: FakeHomeserver;
 before(async () => {
-  s = await startTestServer();
+  hs = await startFakeHomeserver({ serverName: 'example.test' });
+  s = await startTestServer({ configure: (c) => void (c.matrix = { allowedUsers: ['@*:example.test'], homeservers: { 'example.test': hs.baseURL } }) });
 });
-after(() => s.close());
+after(async () => {
+  await s.close();
+  await hs.close();
+});
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }> };
 type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, object> } };
@@ -75,6 +81,10 @@ test('every route answers what its response schema in the OpenAPI document says'
   const approved = await approveApp(s);
   const apps = await call('get', '/v1/apps', {});
   assert.ok(apps.items.some((a: { clientID: string }) => a.clientID === approved.clientID));
+  // People (api.md §10): sign in, the owner's list, signing a person out.
+  const signedIn = await call('post', '/v1/auth/matrix', {}, { accessToken: hs.issueOpenID('@schema:example.test'), matrixServerName: 'example.test' });
+  await call('get', '/v1/users', {});
+  await call('delete', '/v1/users/{userID}/tokens', { userID: signedIn.userID });
   // Error answers have the error schema too.
   await call('get', one, { ...b, loginSessionID: 'nope' }, undefined, 404);
   await call('post', step, { ...ids, loginSessionID: wrong.loginSessionID, stepID: 'other' }, { type: 'user_input', fields: {} }, 410);

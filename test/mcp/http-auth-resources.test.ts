@@ -2,23 +2,17 @@
  * `/v0/mcp` is behind the API's Bearer auth, and an MCP session belongs to the token that
  * opened it; each login session is a resource whose subscription reports its changes.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, ReadResourceResultSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { callTool, connectHttp, sessionOf } from './mcp-client.ts';
+import { callTool, connectHttp, sessionOf, mcpTestServer } from './mcp-client.ts';
 
 let s: TestServer;
 const clients: Client[] = [];
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await s.close();
-});
+mcpTestServer(clients, (server) => (s = server));
 
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
 const post = (headers: Record<string, string>, body: unknown = INIT) =>

@@ -2,22 +2,16 @@
  * Every way a tool call at `/v0/mcp` can go wrong answers a clear tool error (or, for what the
  * protocol itself refuses, a JSON-RPC error), never a crash; and no tool asks the model for a secret.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { callTool, connectHttp, sessionOf, textOf, type Elicit } from './mcp-client.ts';
+import type { TestServer } from '../support/server.ts';
+import { callTool, connectHttp, sessionOf, textOf, type Elicit, mcpTestServer } from './mcp-client.ts';
 
 let s: TestServer;
 const clients: Client[] = [];
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await s.close();
-});
+mcpTestServer(clients, (server) => (s = server));
 
 async function connect(elicit?: Elicit): Promise<Client> {
   const client = await connectHttp(s.baseURL, s.token, elicit ? { elicit } : {});

@@ -2,22 +2,16 @@
  * The MCP tools at `/v0/mcp`, driven by the official SDK client over Streamable HTTP against the
  * real app: password, 2FA and QR logins, cancel, remove, and the tools' descriptions.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { callTool, connectHttp, decodeQR, sessionOf, textOf, type Elicit } from './mcp-client.ts';
+import type { TestServer } from '../support/server.ts';
+import { callTool, connectHttp, decodeQR, sessionOf, textOf, type Elicit, mcpTestServer } from './mcp-client.ts';
 
 let s: TestServer;
 const clients: Client[] = [];
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await s.close();
-});
+mcpTestServer(clients, (server) => (s = server));
 
 async function connect(elicit?: Elicit): Promise<Client> {
   const client = await connectHttp(s.baseURL, s.token, elicit ? { elicit } : {});

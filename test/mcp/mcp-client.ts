@@ -11,6 +11,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CallToolResultSchema, ElicitRequestSchema, type CallToolResult, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
+import { after, before } from 'node:test';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 // jsqr is CommonJS with an `exports.default`: from ESM the function sits one level down.
 const jsQR = (jsqrModule as unknown as { default: typeof jsqrModule.default }).default;
@@ -83,3 +85,20 @@ export function decodeQR(result: CallToolResult): string {
   assert.ok(code, 'the image holds a readable QR code');
   return code.data;
 }
+
+/**
+ * A test server for the whole file: started before its tests (handed to `use`), and after them
+ * every client in `clients` is closed, then the server.
+ */
+export function mcpTestServer(clients: Client[], use: (server: TestServer) => void): void {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startTestServer();
+    use(server);
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await server?.close();
+  });
+}
+

@@ -4,22 +4,16 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { callTool, connectStdio, decodeQR, sessionOf, textOf, type Elicit } from './mcp-client.ts';
+import type { TestServer } from '../support/server.ts';
+import { callTool, connectStdio, decodeQR, sessionOf, textOf, type Elicit, mcpTestServer } from './mcp-client.ts';
 
 let s: TestServer;
 const clients: Client[] = [];
-before(async () => {
-  s = await startTestServer();
-});
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await s.close();
-});
+mcpTestServer(clients, (server) => (s = server));
 
 async function launch(env: Record<string, string>, elicit?: Elicit): Promise<{ client: Client; stderr: () => string }> {
   const launched = await connectStdio({ BRIDGE_LOGIN_DATA_DIR: '/nonexistent-bridge-login-test', ...env }, elicit ? { elicit } : {});

@@ -58,6 +58,9 @@ const RESOLVE_IDENTIFIER_KEYS = [
 export class Bridgev2Bridge implements Bridge {
   readonly descriptor: BridgeDescriptor;
   readonly #client: ProvisioningClient;
+  /** Clients for people (api.md §10), each sending its person's MXID as `user_id`. */
+  readonly #people = new Map<string, { client: ProvisioningClient; ctx: ProcessContext }>();
+  readonly #clientOptions: Omit<ConstructorParameters<typeof ProvisioningClient>[0], 'userID'>;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #closed = new AbortController();
@@ -81,13 +84,13 @@ export class Bridgev2Bridge implements Bridge {
     this.#clock = deps.clock;
     this.#log = deps.log ?? (() => {});
     this.#availability = new AvailabilityLog(config.id, this.#log);
-    this.#client = new ProvisioningClient({
+    this.#clientOptions = {
       baseURL: config.provisioning.url,
       sharedSecret: config.provisioning.sharedSecret,
-      userID: config.provisioning.userID,
       clock: deps.clock,
       ...(deps.fetch && { fetch: deps.fetch }),
-    });
+    };
+    this.#client = new ProvisioningClient({ ...this.#clientOptions, userID: config.provisioning.userID });
     this.#ctx = {
       bridgeID: config.id,
       client: this.#client,
@@ -148,17 +151,31 @@ export class Bridgev2Bridge implements Bridge {
     return capabilities;
   }
 
-  async liveLogins(): Promise<BridgeLoginState[]> {
-    const whoami = await this.#call(() => this.#client.whoami());
+  /** The client and process context acting as `userID`, or as the configured user (the owner). */
+  #as(userID: string | undefined): { client: ProvisioningClient; ctx: ProcessContext } {
+    if (userID === undefined) return { client: this.#client, ctx: this.#ctx };
+    let person = this.#people.get(userID);
+    if (!person) {
+      const client = new ProvisioningClient({ ...this.#clientOptions, userID });
+      person = { client, ctx: { ...this.#ctx, client, describeLogin: (loginID, instructions) => this.#describeLogin(loginID, instructions, client) } };
+      this.#people.set(userID, person);
+    }
+    return person;
+  }
+
+  async liveLogins(actingUserID?: string): Promise<BridgeLoginState[]> {
+    const client = this.#as(actingUserID).client;
+    const whoami = await this.#call(() => client.whoami());
     return (whoami.logins ?? []).map(bridgeLoginFromWhoami);
   }
 
   async startLogin(options: StartLoginOptions): Promise<{ process: LoginProcess; first: StepOutcome }> {
     const { flowID, loginID, signal } = options;
+    const { client, ctx } = this.#as(options.actingUserID);
     // The logins before the start let a lost `complete` answer be recognised later (§11).
     let known: string[] | undefined;
     try {
-      known = (await this.#client.logins({ signal })).login_ids ?? [];
+      known = (await client.logins({ signal })).login_ids ?? [];
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (isUnreachable(error) || isAccessRefusal(error)) throw this.#unavailable(error);
@@ -166,7 +183,7 @@ export class Bridgev2Bridge implements Bridge {
     }
     let envelope: WireStepEnvelope;
     try {
-      envelope = await this.#client.startLogin(flowID, {
+      envelope = await client.startLogin(flowID, {
         signal,
         timeoutMs: START_TIMEOUT_MS,
         ...(loginID !== undefined && { loginID }),
@@ -186,7 +203,7 @@ export class Bridgev2Bridge implements Bridge {
       const failure = loginErrorFromHTTP(error);
       return failedStart(failure.code, failure.message, failure.details);
     }
-    const process = new Bridgev2LoginProcess(this.#ctx, {
+    const process = new Bridgev2LoginProcess(ctx, {
       envelope,
       ...(known && { knownLoginIDs: known }),
       ...(loginID !== undefined && { reloginID: loginID }),
@@ -194,21 +211,22 @@ export class Bridgev2Bridge implements Bridge {
     return { process, first: await process.accept(envelope) };
   }
 
-  async resumeLogin(state: unknown, current: InteractiveStep): Promise<LoginProcess | undefined> {
+  async resumeLogin(state: unknown, current: InteractiveStep, actingUserID?: string): Promise<LoginProcess | undefined> {
+    const { client, ctx } = this.#as(actingUserID);
     if (!isResumeState(state)) return undefined;
     const { envelope } = state;
     if (envelope.type === 'user_input' || envelope.type === 'cookies') {
       // No GET for a process: an empty answer is refused with M_NOT_JSON while the process lives,
       // 404 once it is gone, and nothing runs either way.
       try {
-        await this.#client.submitStep(state.processID, envelope.step_id, envelope.type, { txnID: envelope.txn_id });
+        await client.submitStep(state.processID, envelope.step_id, envelope.type, { txnID: envelope.txn_id });
         return undefined;
       } catch (error) {
         if (!(error instanceof ProvisioningHTTPError && error.errcode === 'M_NOT_JSON')) return undefined;
       }
     }
     // display_and_wait: the first wait re-attaches; a lost process then fails `session_interrupted`.
-    return new Bridgev2LoginProcess(this.#ctx, {
+    return new Bridgev2LoginProcess(ctx, {
       envelope,
       step: current,
       resumed: true,
@@ -217,7 +235,8 @@ export class Bridgev2Bridge implements Bridge {
     });
   }
 
-  async logout(loginID: string, _scope: RemoveScope): Promise<void> {
+  async logout(loginID: string, _scope: RemoveScope, actingUserID?: string): Promise<void> {
+    const client = this.#as(actingUserID).client;
     // `POST /v3/logout/all` logs out every login of the user (§5): a login whose ID is "all" (the
     // dummybridge uses usernames as IDs) cannot be logged out alone.
     if (loginID === 'all') {
@@ -226,7 +245,7 @@ export class Bridgev2Bridge implements Bridge {
       );
     }
     try {
-      await this.#call(() => this.#client.logout(loginID));
+      await this.#call(() => client.logout(loginID));
     } catch (error) {
       const cause = error instanceof BridgeUnavailableError ? error.cause : undefined;
       if (cause instanceof ProvisioningHTTPError && cause.status === 404) {
@@ -259,12 +278,11 @@ export class Bridgev2Bridge implements Bridge {
     return unavailableError(error);
   }
 
-
-  async #describeLogin(loginID: string, instructions?: string): Promise<CompletedLogin> {
+  async #describeLogin(loginID: string, instructions?: string, client = this.#client): Promise<CompletedLogin> {
     const completed: CompletedLogin = { loginID, user: { id: loginID }, status: 'connecting' };
     if (instructions) completed.instructions = instructions;
     try {
-      const whoami = await this.#client.whoami({ signal: this.#closed.signal });
+      const whoami = await client.whoami({ signal: this.#closed.signal });
       const login = whoami.logins?.find((l) => l.id === loginID);
       if (login) {
         completed.user = userFromWhoamiLogin(login);

@@ -99,7 +99,8 @@ export class DemoBridge implements Bridge {
   async startLogin(options: StartLoginOptions): Promise<{ process: LoginProcess; first: StepOutcome }> {
     let username: string | undefined;
     if (options.loginID !== undefined) {
-      const login = this.opts.logins.get(DEMO_BRIDGE_ID, options.loginID);
+      // Each person's demo logins are their own (api.md §10): '' keys the owner's.
+      const login = this.opts.logins.get(DEMO_BRIDGE_ID, options.loginID, options.actingUserID ?? '');
       if (!login) throw new UnknownLoginError(`login "${options.loginID}" does not exist on the demo bridge`);
       username = login.user.username;
     }

@@ -19,7 +19,7 @@ export interface Connection {
   baseURL: string;
   token?: string;
   /** Where the token came from; used to word the hint when the server refuses it. */
-  tokenSource: 'flag' | 'env' | 'file' | 'none';
+  tokenSource: 'flag' | 'env' | 'file' | 'credentials' | 'none';
 }
 
 /**
@@ -32,9 +32,11 @@ export function resolveConnection(
   env: Readonly<Record<string, string | undefined>>,
   tokenFilePath: string,
   readTokenFile: (filePath: string) => string | undefined,
+  /** What `bridge-login login` saved (api.md §10): its server is the default one, its token used there. */
+  credentials?: { baseURL: string; accessToken: string },
 ): Connection {
   // BEEPER_BASE_URL wins when both are set, as in the SDK, which reads only that one.
-  const baseURL = (flags.baseUrl || env['BEEPER_BASE_URL'] || env['BEEPER_DESKTOP_BASE_URL'] || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const baseURL = (flags.baseUrl || env['BEEPER_BASE_URL'] || env['BEEPER_DESKTOP_BASE_URL'] || credentials?.baseURL || DEFAULT_BASE_URL).replace(/\/+$/, '');
   let parsed: URL;
   try {
     parsed = new URL(baseURL);
@@ -48,6 +50,8 @@ export function resolveConnection(
   if (flags.token) return { baseURL, token: flags.token, tokenSource: 'flag' };
   const envToken = env['BEEPER_ACCESS_TOKEN'];
   if (envToken) return { baseURL, token: envToken, tokenSource: 'env' };
+  // The saved token goes only to the server that issued it.
+  if (credentials && credentials.baseURL.replace(/\/+$/, '') === baseURL) return { baseURL, token: credentials.accessToken, tokenSource: 'credentials' };
   // The token file belongs to the server on this machine: never send it anywhere else.
   if (isLoopback(parsed.hostname)) {
     const fileToken = readTokenFile(tokenFilePath)?.trim();

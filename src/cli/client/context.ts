@@ -6,6 +6,7 @@
  */
 import { ApiClient } from './api-client.ts';
 import { resolveConnection, type Connection, type ConnectionFlags } from './connection.ts';
+import { readCredentials } from './credentials.ts';
 import { describeError } from './error-line.ts';
 import type { ClientIO } from './io.ts';
 import { createStyle, type Style } from './terminal/style.ts';
@@ -26,7 +27,7 @@ export async function runClientCommand(io: ClientIO, flags: ConnectionFlags, com
   let connection: Connection | undefined;
   let code: number;
   try {
-    connection = resolveConnection(flags, io.env, io.tokenFilePath, io.readTokenFile);
+    connection = resolveConnection(flags, io.env, io.tokenFilePath, io.readTokenFile, io.credentialsFile !== undefined ? readCredentials(io.credentialsFile) : undefined);
     const api = new ApiClient({ baseURL: connection.baseURL, token: connection.token, fetch: io.fetch });
     code = await command({ io, connection, api, style: createStyle(io.stdout, io.env) });
   } catch (err) {

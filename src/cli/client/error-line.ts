@@ -6,6 +6,7 @@
 import type { Connection } from './connection.ts';
 import { ApiResponseError, InterruptedError, NetworkError, UnexpectedResponseError, UsageError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
+import { MatrixLoginError } from './matrix-sign-in.ts';
 
 export interface ErrorReport {
   /** `error: <code>: <message>` */
@@ -38,6 +39,10 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorRe
       exitCode: ExitCode.failed,
     };
   }
+  if (err instanceof MatrixLoginError) {
+    const exitCode = err.reason === 'invalid_credentials' ? ExitCode.noPermission : err.reason === 'unreachable' ? ExitCode.unavailable : ExitCode.failed;
+    return { line: `error: matrix_${err.reason}: ${err.message}`, exitCode };
+  }
   if (err instanceof UsageError) return { line: `error: ${err.code}: ${err.message}`, exitCode: ExitCode.usage };
   if (err instanceof InterruptedError) return { line: `error: cancelled: ${err.message}`, exitCode: ExitCode.cancelled };
   const message = err instanceof Error ? err.message : String(err);
@@ -63,6 +68,14 @@ function describeApiError(err: ApiResponseError, { connection, tokenFilePath }: 
       return { line, hint: 'leave out --flow to choose from the flows the bridge offers', exitCode: ExitCode.failed };
     case 'login_limit_reached':
       return { line, hint: 'remove a login with `bridge-login remove`, or reconnect one with --login', exitCode: ExitCode.failed };
+    case 'user_not_allowed':
+      return { line, hint: 'ask whoever runs this server to add you to matrix.allowedUsers', exitCode: ExitCode.noPermission };
+    case 'invalid_openid_token':
+      return { line, hint: 'the homeserver did not vouch for you; sign in again', exitCode: ExitCode.noPermission };
+    case 'forbidden':
+      return { line, hint: 'only the server\'s owner may do this', exitCode: ExitCode.noPermission };
+    case 'homeserver_unavailable':
+      return { line, hint: 'this server cannot reach your homeserver right now; try again in a moment', exitCode: ExitCode.unavailable };
     case 'not_found':
       return { line, hint: '`bridge-login bridges` lists the bridges, `bridge-login logins <bridgeID>` their logins', exitCode: ExitCode.failed };
     default:
@@ -78,6 +91,8 @@ function tokenOrigin(connection: Connection | undefined): string {
       return 'in BEEPER_ACCESS_TOKEN';
     case 'file':
       return "from the server's token file";
+    case 'credentials':
+      return 'saved by `bridge-login login` (it may have expired or been revoked; sign in again)';
     default:
       return 'given';
   }

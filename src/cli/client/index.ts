@@ -15,6 +15,8 @@ import type { ConnectionFlags } from './connection.ts';
 import { runClientCommand } from './context.ts';
 import { ExitCode } from './exit-codes.ts';
 import { parseFieldAssignments } from './fields.ts';
+import { listUsers, login, logout, whoami } from './commands/people.ts';
+import { UsageError } from './errors.ts';
 import type { ClientIO } from './io.ts';
 
 export type { ClientIO } from './io.ts';
@@ -82,6 +84,41 @@ export function registerClientCommands(program: Command, io: ClientIO): void {
   add('accounts', 'list the connected chat accounts')
     .option('--json', 'print JSON')
     .action((flags: CommonFlags) => runClientCommand(io, flags, (ctx) => listAccounts(ctx, flags)));
+
+  const credentialsFile = (): string => {
+    if (io.credentialsFile === undefined) throw new UsageError('no_credentials_file', 'this environment has no place to keep a sign-in');
+    return io.credentialsFile;
+  };
+
+  add('login', 'sign in with your Matrix account; the token is kept for the other commands')
+    .requiredOption('--homeserver <url>', 'your Matrix homeserver, like https://matrix.example.org (or example.org)')
+    .option('--user <id>', 'your Matrix user, like @alice:example.org (asked when left out)')
+    .action((flags: CommonFlags & { homeserver: string; user?: string }) =>
+      runClientCommand(io, flags, (ctx) => login(ctx, { homeserver: flags.homeserver, ...(flags.user !== undefined ? { user: flags.user } : {}) }, credentialsFile())),
+    );
+
+  add('logout', 'sign out: revoke the saved token on its server and forget it').action((flags: CommonFlags) =>
+    runClientCommand(io, flags, (ctx) =>
+      logout(ctx, credentialsFile(), async (baseURL, token) => {
+        // 204 (revoked now) and 401 (already expired or revoked) both leave nothing to revoke.
+        const res = await io.fetch(`${baseURL}/v1/auth/token`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+        if (res.status !== 204 && res.status !== 401) throw new UsageError('logout_failed', `the server did not revoke the token (HTTP ${res.status}); it is kept, try again`);
+      }),
+    ),
+  );
+
+  add('whoami', 'show who the saved sign-in is, and check that the server still takes it').action((flags: CommonFlags) =>
+    runClientCommand(io, flags, (ctx) => whoami(ctx, credentialsFile())),
+  );
+
+  const users = program.command('users').description('the people who signed in with Matrix (owner only)');
+  users
+    .command('list')
+    .description('list the people, their tokens, accounts and active sessions')
+    .option('--base-url <url>', 'server to talk to (env BEEPER_DESKTOP_BASE_URL; default http://127.0.0.1:23373)')
+    .option('--token <token>', "the owner's access token (env BEEPER_ACCESS_TOKEN; default: the local server's token file)")
+    .option('--json', 'print JSON')
+    .action((flags: CommonFlags) => runClientCommand(io, flags, (ctx) => listUsers(ctx, flags)));
 
   add('remove', 'log a login out and delete it with its accounts')
     .argument('<bridgeID>')

@@ -4,7 +4,9 @@
  * tests can run a command with their own streams, environment, `fetch` and clock.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { credentialsPath } from './credentials.ts';
 import { systemClock, type Clock } from '../../clock.ts';
 import { defaultDataDir, TOKEN_FILE_NAME } from '../../config/paths.ts';
 
@@ -29,6 +31,8 @@ export interface ClientIO {
   tokenFilePath: string;
   /** The token file's content, or `undefined` when it cannot be read. */
   readTokenFile(filePath: string): string | undefined;
+  /** Where `bridge-login login` keeps its token (`$XDG_CONFIG_HOME/bridge-login/credentials.json`). */
+  credentialsFile?: string;
   /** Call `handler` on SIGINT (Ctrl+C) until the returned function is called. */
   onInterrupt(handler: () => void): () => void;
   /** End the process with `code`. */
@@ -53,6 +57,7 @@ export function processIO(proc: NodeJS.Process): ClientIO {
     clock: systemClock,
     // The same data directory the server uses when started from this environment.
     tokenFilePath: path.join(dataDir ? path.resolve(dataDir) : defaultDataDir(), TOKEN_FILE_NAME),
+    credentialsFile: credentialsPath(proc.env, os.homedir()),
     readTokenFile(filePath) {
       try {
         return readFileSync(filePath, 'utf8');

@@ -2,11 +2,21 @@
 // the server's {code, message, details}, and a reader for the session event stream.
 
 const TOKEN_KEY = 'bridge-login.token';
+const USER_KEY = 'bridge-login.user';
 
+/** This server's token for the tab, and the Matrix user it belongs to (none for an owner's token). */
 export const token = {
   get: () => sessionStorage.getItem(TOKEN_KEY),
-  set: (value) => sessionStorage.setItem(TOKEN_KEY, value),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+  user: () => sessionStorage.getItem(USER_KEY),
+  set: (value, userID) => {
+    sessionStorage.setItem(TOKEN_KEY, value);
+    if (userID) sessionStorage.setItem(USER_KEY, userID);
+    else sessionStorage.removeItem(USER_KEY);
+  },
+  clear: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+  },
 };
 
 /** An error answer of the API (or a network failure, with code `network_error`). */

@@ -2,10 +2,13 @@
 // Entry point: the access token, and switching between the three views (token, accounts,
 // login session).
 
-import { ApiError, setAuthErrorHandler, token } from './api.js';
+import { ApiError, api, setAuthErrorHandler, token } from './api.js';
 import { showApps } from './apps.js';
 import { loadBridges, renderBridges } from './bridges.js';
 import { announce, h } from './dom.js';
+import { hideMatrixForm, showMatrixForm } from './matrix-form.js';
+import { requestOpenIDToken } from './matrix-sign-in.js';
+import { loadPeople } from './people.js';
 import { SessionView, createSession } from './session.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,8 +18,13 @@ let checkingToken = false;
 
 function show(view) {
   for (const id of views) $(id).hidden = id !== view;
+  if (view === 'token-view' && matrixSignIn) showMatrixForm($('matrix-panel'), signInWithMatrix);
+  else hideMatrixForm($('matrix-panel'));
   $('loading').hidden = true;
-  $('forget-token').hidden = view === 'token-view';
+  const user = view === 'token-view' ? null : token.user();
+  $('forget-token').hidden = view === 'token-view' || Boolean(user);
+  $('signed-in').hidden = !user;
+  $('signed-in-as').textContent = user ? `Signed in as ${user}` : '';
   if (view !== 'session-view' && session) {
     session.destroy();
     session = undefined;
@@ -59,6 +67,7 @@ async function showBridges(focusBridgeID, moveFocus = true) {
   } finally {
     list.removeAttribute('aria-busy');
   }
+  if (!token.user()) void loadPeople($('people-section'), $('people-list'), $('people-error')).catch(() => {});
   if (!moveFocus) return;
   const target = focusBridgeID && document.getElementById(`bridge-${focusBridgeID}-title`);
   (target || $('bridges-title')).focus();
@@ -114,6 +123,34 @@ $('token-form').addEventListener('submit', async (event) => {
   }
 });
 
+let matrixSignIn = false;
+
+// Offered only when the server lets anyone sign in with Matrix (GET /v1/info needs no token).
+async function offerMatrixSignIn() {
+  try {
+    matrixSignIn = Boolean((await api('/v1/info'))?.auth?.matrixSignIn);
+  } catch {
+    matrixSignIn = false;
+  }
+  if (matrixSignIn && !$('token-view').hidden) showMatrixForm($('matrix-panel'), signInWithMatrix);
+}
+
+async function signInWithMatrix({ homeserver, username, password }) {
+  const openid = await requestOpenIDToken(homeserver, username, password);
+  token.clear();
+  const signedIn = await api('/v1/auth/matrix', { method: 'POST', body: { accessToken: openid.accessToken, matrixServerName: openid.matrixServerName } });
+  token.set(signedIn.accessToken, signedIn.userID);
+  announce(`Signed in as ${signedIn.userID}.`);
+  await showBridges();
+}
+
+$('sign-out').addEventListener('click', async () => {
+  // Revoke the token on the server too; forget it here whatever the answer.
+  await api('/v1/auth/token', { method: 'DELETE' }).catch(() => {});
+  token.clear();
+  showTokenView('You are signed out.');
+});
+
 $('forget-token').addEventListener('click', () => {
   token.clear();
   showTokenView('The token was removed from this tab.');
@@ -125,6 +162,7 @@ window.addEventListener('hashchange', () => {
   if (takeTokenFromFragment()) void showBridges();
 });
 
+void offerMatrixSignIn();
 takeTokenFromFragment();
 if (token.get()) void showBridges();
 else showTokenView();
