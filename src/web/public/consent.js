@@ -2,6 +2,8 @@
 // for, and send the person's answer. The server chose where the browser goes next.
 import { api, ApiError, token } from './api.js';
 import { h, replace } from './dom.js';
+import { showMatrixForm } from './matrix-form.js';
+import { signInWithMatrix } from './matrix-sign-in.js';
 
 const $ = (id) => document.getElementById(id);
 const SCOPE_TEXT = {
@@ -21,8 +23,21 @@ function done(title, text) {
   show('consent-done');
 }
 
+// A person without a token here signs in with Matrix, when the server offers it (GET /v1/info
+// needs no token), as on the main page.
+async function offerMatrixSignIn() {
+  const info = await api('/v1/info').catch(() => undefined);
+  if (info?.auth?.matrixSignIn) showMatrixForm($('matrix-panel'), async (values) => {
+    await signInWithMatrix(values);
+    await load();
+  });
+}
+
 async function load() {
-  if (!token.get()) return show('consent-signin');
+  if (!token.get()) {
+    void offerMatrixSignIn();
+    return show('consent-signin');
+  }
   try {
     const r = await api(`/v1/oauth/requests/${encodeURIComponent(requestID)}`);
     $('consent-app').textContent = r.clientName;
