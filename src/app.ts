@@ -46,6 +46,7 @@ import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
 import { oauthFeature } from './oauth/feature.ts';
 import { OAuthStore } from './oauth/store.ts';
+import { matrixUser } from './principal.ts';
 
 export { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/fastify-options.ts';
 export { REDACT_PATHS } from './http/logging.ts';
@@ -140,6 +141,7 @@ function buildServices(deps: ServiceContext) {
     sessions,
     tokenTTLMs: config.auth.tokenTTLSeconds * 1000,
     endRequestsOf: (userID) => openRequests.end(userID),
+    revokeAppsOf: (userID, now) => oauth.revokeAll(matrixUser(userID), now),
   });
   return { tokens, commits, bridges, logins, sessions, demo, people, openRequests, oauth };
 }

@@ -227,4 +227,9 @@ export class OAuthStore {
         .run(now, principalKey(principal), clientID).changes > 0
     );
   }
+
+  /** Revoke every grant the principal gave any app (signing a person out everywhere); how many. */
+  revokeAll(principal: Principal, now: number): number {
+    return this.db.prepare('UPDATE oauth_grants SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now, principalKey(principal)).changes;
+  }
 }
