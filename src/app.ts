@@ -44,6 +44,9 @@ import { PeopleService } from './people/service.ts';
 import { PeopleStore } from './store/people.ts';
 import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
+import { oauthFeature } from './oauth/feature.ts';
+import { OAuthStore } from './oauth/store.ts';
+import { matrixUser } from './principal.ts';
 
 export { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/fastify-options.ts';
 export { REDACT_PATHS } from './http/logging.ts';
@@ -128,6 +131,7 @@ function buildServices(deps: ServiceContext) {
     onError: (err, context) => log.error({ err }, `error while ${context}`),
   });
   const openRequests = new OpenRequests();
+  const oauth = new OAuthStore(db);
   const people = new PeopleService({
     clock,
     openid: new MatrixOpenID({ allowedUsers: config.matrix.allowedUsers, homeservers: config.matrix.homeservers }),
@@ -137,8 +141,9 @@ function buildServices(deps: ServiceContext) {
     sessions,
     tokenTTLMs: config.auth.tokenTTLSeconds * 1000,
     endRequestsOf: (userID) => openRequests.end(userID),
+    revokeAppsOf: (userID, now) => oauth.revokeAll(matrixUser(userID), now),
   });
-  return { tokens, commits, bridges, logins, sessions, demo, people, openRequests };
+  return { tokens, commits, bridges, logins, sessions, demo, people, openRequests, oauth };
 }
 
 /**
@@ -163,7 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   hardenRawServer(fastify.server, { maxConnections: maxConnectionsFor(openFileLimit(), config.limits.maxConnections) });
 
-  const { tokens, commits, bridges, logins, sessions, demo, people, openRequests } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });
+  const { tokens, commits, bridges, logins, sessions, demo, people, openRequests, oauth } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });
   const whenSaved = (done: (saved: boolean) => void): void => sessions.whenSaved(done);
   // Restoring asks the bridges over the network: it belongs to starting, not to building. The
   // server is ready once the restored sessions are saved.
@@ -177,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // asked for), auth; then the routes, whose answers wait until their writes are saved.
   await fastify.register(requestGuard, { allowedHosts: config.allowedHosts, isStopping: () => stopping !== undefined });
   await fastify.register(corsForOrigins, { origins: config.corsOrigins });
-  await fastify.register(authentication, { tokens, clock, limits: deps.authLimits, openRequests, onPersonSeen: (userID) => people.seen(userID) });
+  await fastify.register(authentication, { tokens, clock, limits: deps.authLimits, oauth, openRequests, onPersonSeen: (userID) => people.seen(userID) });
   await fastify.register(jsonBodies);
   registerErrorHandling(fastify);
   await fastify.register(saveBeforeAnswer, { whenSaved });
@@ -193,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (demo) await fastify.register(demoPages, { demo });
   await fastify.register(webRoutes, { connectSources: people.matrixSignIn ? homeserverOrigins(config.matrix.homeservers) : [] });
   await fastify.register(mcpRoutes, { baseURL });
+  await fastify.register(oauthFeature, { store: oauth, clock });
 
   fastify.addHook('onListen', async () => {
     const address = fastify.server.address();

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   invalid_openid_token: 401,
   forbidden_host: 403,
+  insufficient_scope: 403,
   forbidden: 403,
   user_not_allowed: 403,
   bridge_disabled: 403,

@@ -5,10 +5,20 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../clock.ts';
-import type { TokenHolder, TokenStore } from '../store/tokens.ts';
+import type { TokenStore } from '../store/tokens.ts';
+import type { OAuthStore } from '../oauth/store.ts';
 import { ApiError } from '../errors.ts';
 import { rememberToken } from './per-token-caps.ts';
-import { matrixUser, type Principal } from '../principal.ts';
+import { OWNER, matrixUser, type Principal } from '../principal.ts';
+
+/** Who a valid token speaks for, and, for a token an app got through OAuth, what it may do. */
+export interface Caller {
+  principal: Principal;
+  /** The token's id for per-token limits: a pasted token's own, or `oauth:<grant>` for an app's. */
+  tokenID: string;
+  /** Set only for OAuth access tokens: their scopes and the app they were given to. */
+  oauth?: { scopes: string[]; clientID: string };
+}
 
 export interface AuthLimits {
   /** Failed attempts allowed per client in a window. */
@@ -44,16 +54,18 @@ export class Authenticator {
     private readonly tokens: TokenStore,
     private readonly clock: Clock,
     private readonly limits: AuthLimits = DEFAULT_LIMITS,
+    /** Where tokens given to apps through OAuth are looked up when a token is not one of `tokens`. */
+    private readonly oauth?: OAuthStore,
   ) {}
 
   /** Throws the right `ApiError` unless `header` carries a valid token; returns whom it speaks for. */
-  check(header: string | undefined, client: string): TokenHolder {
+  check(header: string | undefined, client: string, challenge?: Record<string, string>): Caller {
     const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     // No token is no guess, and it is all a web page can send (a cross-origin request with an
     // Authorization header needs a preflight, which is refused): it never counts, so that no page
     // can shut the real clients of a loopback server out.
     if (!token) {
-      throw new ApiError('missing_token', 'this route needs "Authorization: Bearer <token>"; create a token with: npx bridge-login token create');
+      throw new ApiError('missing_token', 'this route needs "Authorization: Bearer <token>"; create a token with: npx bridge-login token create', undefined, challenge);
     }
     const now = this.clock.now();
     const record = this.failures.get(client);
@@ -63,11 +75,11 @@ export class Authenticator {
       throw new ApiError('rate_limited', `too many failed authentications; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
     }
     const holder = this.tokens.verify(token, now);
-    if (holder === undefined) {
-      this.fail(client, now);
-      throw new ApiError('invalid_token', 'the access token is unknown, revoked or expired');
-    }
-    return holder;
+    if (holder !== undefined) return { principal: holder.userID === undefined ? OWNER : matrixUser(holder.userID), tokenID: holder.id };
+    const grant = this.oauth?.access(token, now);
+    if (grant) return { principal: grant.principal, tokenID: `oauth:${grant.grantID}`, oauth: { scopes: grant.scopes, clientID: grant.clientID } };
+    this.fail(client, now);
+    throw new ApiError('invalid_token', 'the access token is unknown, revoked or expired', undefined, challenge);
   }
 
   private fail(client: string, now: number): void {
@@ -112,24 +124,49 @@ export interface AuthOptions {
   tokens: TokenStore;
   clock: Clock;
   limits?: AuthLimits;
+  oauth?: OAuthStore;
   /** Where people's requests are kept while open (see {@link OpenRequests}). */
   openRequests?: OpenRequests;
   /** Called with a person's MXID on each of their requests. */
   onPersonSeen?: (userID: string) => void;
 }
 
-const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits, openRequests, onPersonSeen }, done) => {
-  const auth = new Authenticator(tokens, clock, limits);
+/** Routes an app's token may never use, whatever its scopes: approving apps is the person's own act. */
+const PERSON_ONLY_ROUTES: ReadonlySet<string> = new Set(['/v1/oauth/requests/:requestID', '/v1/oauth/decisions', '/v1/apps/:clientID']);
+
+/** Whether an OAuth token's scopes cover a route: `write` covers all, `read` the reads and MCP (whose tools call the API with the same token). */
+export function scopesCover(scopes: readonly string[], method: string, route: string): boolean {
+  if (PERSON_ONLY_ROUTES.has(route)) return false;
+  if (scopes.includes('write')) return true;
+  return scopes.includes('read') && (method === 'GET' || method === 'HEAD' || route.startsWith('/v0/mcp'));
+}
+
+/** The challenge of a 401 from the MCP endpoint: where its protected-resource metadata is (RFC 9728). */
+function challengeFor(request: FastifyRequest): Record<string, string> | undefined {
+  if (!(request.routeOptions.url ?? request.url).startsWith('/v0/')) return undefined;
+  const metadata = `${request.protocol}://${request.host}/.well-known/oauth-protected-resource/v0/mcp`;
+  return { 'www-authenticate': `Bearer resource_metadata="${metadata}"` };
+}
+
+const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits, oauth, openRequests, onPersonSeen }, done) => {
+  const auth = new Authenticator(tokens, clock, limits, oauth);
   const authenticate = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
-    const holder = auth.check(request.headers.authorization, request.ip);
+    const caller = auth.check(request.headers.authorization, request.ip, challengeFor(request));
+    if (caller.oauth) {
+      const route = request.routeOptions.url ?? request.url;
+      if (!scopesCover(caller.oauth.scopes, request.method, route)) {
+        throw new ApiError('insufficient_scope', `this app's access (${caller.oauth.scopes.join(' ')}) does not cover ${request.method} ${route}`);
+      }
+    }
     // The services act for the principal the token belongs to (api.md §10).
-    const req = request as FastifyRequest & { principal?: Principal; tokenID?: string };
-    req.tokenID = holder.id;
-    rememberToken(request, holder.id);
-    if (holder.userID !== undefined) {
-      req.principal = matrixUser(holder.userID);
-      openRequests?.add(holder.userID, reply);
-      onPersonSeen?.(holder.userID);
+    const req = request as FastifyRequest & { principal?: Principal; tokenID?: string; caller?: Caller };
+    req.principal = caller.principal;
+    req.tokenID = caller.tokenID;
+    req.caller = caller;
+    rememberToken(request, caller.tokenID);
+    if (caller.principal.kind === 'user') {
+      openRequests?.add(caller.principal.userID, reply);
+      onPersonSeen?.(caller.principal.userID);
     }
     next();
   };
@@ -143,7 +180,7 @@ const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, li
   // No route answers OPTIONS but CORS's catch-all (a preflight it did not answer), so an
   // OPTIONS request is judged the same way.
   app.addHook('onRequest', (request, _reply, next) => {
-    if ((request.is404 || request.method === 'OPTIONS') && needsToken(undefined, request.url)) auth.check(request.headers.authorization, request.ip);
+    if ((request.is404 || request.method === 'OPTIONS') && needsToken(undefined, request.url)) auth.check(request.headers.authorization, request.ip, challengeFor(request));
     next();
   });
   done();
@@ -155,3 +192,8 @@ const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, li
  * and before the routes.
  */
 export const authentication = fp(authPlugin, { name: 'authentication' });
+
+/** The caller the auth step found for a request, if it needed a token. */
+export function callerOf(request: object): Caller | undefined {
+  return (request as { caller?: Caller }).caller;
+}

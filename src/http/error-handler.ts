@@ -86,9 +86,10 @@ export function toApiError(err: unknown): ApiError | undefined {
 /** Send an `ApiError` with its status, headers and `x-should-retry: false` where it applies. */
 export function sendApiError(reply: FastifyReply, err: ApiError): FastifyReply {
   reply.code(err.status);
+  if (err.status === 401) reply.header('www-authenticate', 'Bearer');
+  // After the default: an error may name its own challenge (the MCP endpoint's resource_metadata).
   if (err.headers) reply.headers(err.headers);
   if (NO_RETRY_CODES.has(err.code)) reply.header('x-should-retry', 'false');
-  if (err.status === 401) reply.header('www-authenticate', 'Bearer');
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(err.toBody()));
 }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { APP_VERSION } from '../version.ts';
+import { oauthEndpoints } from '../oauth/metadata.ts';
 
 /** The answer of `GET /v1/info`: exported so that a test holds it to the official SDK's type. */
 export const InfoResponse = Type.Object({
@@ -11,7 +12,16 @@ export const InfoResponse = Type.Object({
     spec: Type.String(),
     mcp: Type.Optional(Type.String()),
     ws_events: Type.Optional(Type.String()),
-    oauth: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    oauth: Type.Optional(
+      Type.Object({
+        authorization_endpoint: Type.String(),
+        token_endpoint: Type.String(),
+        registration_endpoint: Type.String(),
+        revocation_endpoint: Type.String(),
+        introspection_endpoint: Type.String(),
+        userinfo_endpoint: Type.String(),
+      }),
+    ),
   }),
   platform: Type.Object({ arch: Type.String(), os: Type.String(), release: Type.Optional(Type.String()) }),
   server: Type.Object({
@@ -34,7 +44,7 @@ export function infoRoutes(app: FastifyInstance, server: () => { baseURL: string
       const s = server();
       return {
         app: { bundle_id: 'org.bridge-login.server', name: 'bridge-login', version: APP_VERSION },
-        endpoints: { spec: `${s.baseURL}/v1/openapi.json`, mcp: `${s.baseURL}/v0/mcp` },
+        endpoints: { spec: `${s.baseURL}/v1/openapi.json`, mcp: `${s.baseURL}/v0/mcp`, oauth: oauthEndpoints(s.baseURL) },
         platform,
         server: { base_url: s.baseURL, hostname: s.hostname, port: s.port, remote_access: false, mcp_enabled: true, status: 'running' },
         auth,

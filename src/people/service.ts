@@ -39,6 +39,8 @@ export interface PeopleServiceOptions {
   tokenTTLMs: number;
   /** Ends the person's open requests (long-polls, event streams); given by the auth plugin. */
   endRequestsOf: (userID: string) => void;
+  /** Revokes what the person approved apps to do (OAuth grants, api.md §12); how many. */
+  revokeAppsOf?: (userID: string, now: number) => number;
 }
 
 export class PeopleService {
@@ -85,7 +87,10 @@ export class PeopleService {
 
   /** Sign a person out everywhere; 404 for someone who never signed in. */
   signOut(userID: string): { userID: string; revoked: number } {
-    const revoked = this.opts.tokens.revokeUser(userID, this.opts.clock.now());
+    const now = this.opts.clock.now();
+    // An app's access is the person's too: signing out everywhere ends it as well.
+    const revoked = this.opts.tokens.revokeUser(userID, now);
+    this.opts.revokeAppsOf?.(userID, now);
     if (revoked === 0 && !this.opts.people.has(userID)) throw notFound(`user "${userID}"`);
     this.opts.endRequestsOf(userID);
     return { userID, revoked };

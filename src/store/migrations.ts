@@ -124,4 +124,41 @@ export const MIGRATIONS: readonly string[] = [
     last_seen_at INTEGER NOT NULL
   );
   `,
+  // 5: OAuth (api.md §12): registered apps, the grants people gave them, and the codes and tokens of
+  // each grant, stored only as hashes. Revoking a grant stops all its tokens at once.
+  `
+  CREATE TABLE oauth_clients (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    redirect_uris TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE oauth_grants (
+    id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES oauth_clients (id),
+    user_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+  CREATE TABLE oauth_codes (
+    hash TEXT PRIMARY KEY,
+    grant_id TEXT NOT NULL REFERENCES oauth_grants (id),
+    redirect_uri TEXT NOT NULL,
+    code_challenge TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+  CREATE TABLE oauth_tokens (
+    hash TEXT PRIMARY KEY,
+    grant_id TEXT NOT NULL REFERENCES oauth_grants (id),
+    kind TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    spent_at INTEGER
+  );
+  CREATE INDEX oauth_tokens_grant ON oauth_tokens (grant_id);
+  `,
 ];

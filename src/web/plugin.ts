@@ -68,6 +68,8 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions 
         .header('content-type', type)
         .header('content-security-policy', csp)
         .header('x-content-type-options', 'nosniff')
+        // Older browsers ignore CSP's frame-ancestors; the consent page must never be framed.
+        .header('x-frame-options', 'DENY')
         .header('referrer-policy', 'no-referrer')
         .header('cache-control', 'no-cache')
         .send(body),

@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/store/db.ts';
 import { TokenStore } from '../../src/store/tokens.ts';
 import { assertClientError, fillPath, routerRoutes, routesOf, type Route } from '../support/contract.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { approveApp, startAuthorization } from '../support/oauth.ts';
 
 let s: TestServer;
 let routes: Route[];
@@ -27,6 +28,10 @@ before(async () => {
   const done = await s.api('POST', `/v1/bridges/demo/login-sessions/${c.body.loginSessionID}/steps/demo.password`, { type: 'user_input', fields: { username: 'auth', password: 'pw' } });
   ids.loginSessionID = c.body.loginSessionID;
   ids.loginID = done.body.loginID;
+  // An approved app to revoke, a request waiting on the consent page, and one to answer.
+  ids.clientID = (await approveApp(s)).clientID;
+  ids.requestID = (await startAuthorization(s)).requestID;
+  BODY['/decisions'] = { requestID: (await startAuthorization(s)).requestID, allow: false };
   ids.accountID = done.body.accountID;
   // A person who signed in, so that the owner's DELETE /v1/users/{userID}/tokens finds someone.
   ids.userID = '@someone:example.test';
@@ -64,6 +69,11 @@ test('the router holds no API route that the walks below miss: each one is in th
   for (const r of held) assert.ok(documented.has(`${r.method} ${r.path}`), `${r.method} ${r.path} is routed but not documented, so no test checks its token`);
 });
 
+/** The token to call `route` with: the owner's, but signing out revokes the token it is sent with, so it gets one of its own. */
+function tokenFor(route: { path: string }): string {
+  return route.path === '/v1/auth/token' ? s.app.tokens.create('to sign out', s.clock.now()).token : s.token;
+}
+
 test('every protected route: no token → 401 missing_token; wrong, revoked or ambient credentials → 401', async () => {
   const { token: revoked, info } = s.app.tokens.create('soon revoked', s.clock.now());
   assert.ok(s.app.tokens.revoke(info.id, s.clock.now()));
@@ -89,7 +99,9 @@ test('every protected route: no token → 401 missing_token; wrong, revoked or a
       const body = assertClientError(res.statusCode, res.headers, res.body, what);
       assert.equal(res.statusCode, 401, what);
       assert.equal(body.code, code, what);
-      assert.equal(res.headers['www-authenticate'], 'Bearer', what);
+      // The MCP endpoint's challenge also says where its OAuth metadata is (api.md §12).
+      const challenge = route.path.startsWith('/v0/') ? `Bearer resource_metadata="http://localhost:80/.well-known/oauth-protected-resource/v0/mcp"` : 'Bearer';
+      assert.equal(res.headers['www-authenticate'], challenge, what);
       n++;
     }
   }
@@ -123,8 +135,7 @@ test('every protected route: other spellings of its URL need the token too', asy
 
 test('with the token, each protected route answers (so the 401s above came from the token check)', async () => {
   for (const route of protectedRoutes) {
-    // Signing out revokes the token it is sent with: it gets one of its own.
-    const token = route.path === '/v1/auth/token' ? s.app.tokens.create('to sign out', s.clock.now()).token : s.token;
+    const token = tokenFor(route);
     const res = await s.app.fastify.inject(requestFor(route, { authorization: `Bearer ${token}` }));
     assert.ok(![401, 403, 404].includes(res.statusCode), `${route.method} ${route.path}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
@@ -162,7 +173,7 @@ test('no origin gets CORS permission on any route, and browser-simple requests c
   const origins = ['http://evil.example', 'null', `http://localhost:1`, s.baseURL.replace('127.0.0.1', 'localhost'), 'https://127.0.0.1'];
   for (const route of [...routes, { method: 'GET', path: '/', params: [], isPublic: true }]) {
     for (const origin of origins) {
-      const actual = await s.app.fastify.inject(requestFor(route, { origin, authorization: `Bearer ${s.token}` }));
+      const actual = await s.app.fastify.inject(requestFor(route, { origin, authorization: `Bearer ${tokenFor(route)}` }));
       const pre = await s.app.fastify.inject({
         method: 'OPTIONS',
         url: fillPath(route, ids),
@@ -239,4 +250,53 @@ test('a token revoked or created by another process (the token command) counts a
     await t.close();
     remove();
   }
+});
+
+/** The OAuth protocol routes and the discovery documents: public by design (api.md §12), each vetted here. */
+const OAUTH_ROUTES = [
+  'GET /.well-known/oauth-authorization-server',
+  'GET /.well-known/oauth-protected-resource',
+  'GET /.well-known/oauth-protected-resource/v0/mcp',
+  'GET /oauth/authorize',
+  'POST /oauth/register',
+  'POST /oauth/token',
+  'POST /oauth/revoke',
+  'POST /oauth/introspect',
+  'GET /oauth/userinfo',
+  'POST /oauth/userinfo',
+];
+
+test('the OAuth and discovery routes are exactly the known public ones, and each refuses a foreign Host', async () => {
+  const held = routerRoutes(s.app.fastify.printRoutes({ commonPrefix: false }))
+    .filter((r) => /^\/(oauth|\.well-known)\//.test(r.path) && r.method !== 'HEAD')
+    .map((r) => `${r.method} ${r.path}`);
+  assert.deepEqual(held.sort(), [...OAUTH_ROUTES].sort());
+  for (const route of OAUTH_ROUTES) {
+    const [method, url] = route.split(' ') as [string, string];
+    const res = await s.app.fastify.inject({ method: method as 'GET', url, headers: { host: 'evil.example' } });
+    assert.equal(res.statusCode, 403, route);
+    assert.equal(res.headers['access-control-allow-origin'], undefined, route);
+  }
+});
+
+test('userinfo needs an app token, and an app token can never approve apps or revoke them', async () => {
+  for (const authorization of [undefined, 'Bearer nope', `Bearer ${s.token}`]) {
+    const res = await s.app.fastify.inject({ url: '/oauth/userinfo', headers: authorization ? { authorization } : {} });
+    assert.equal(res.statusCode, 401, String(authorization));
+    assert.match(String(res.headers['www-authenticate']), /^Bearer error="invalid_(request|token)"$/);
+    assert.ok(['invalid_request', 'invalid_token'].includes(JSON.parse(res.body).error));
+  }
+  const app = await approveApp(s);
+  const body = new URLSearchParams({ grant_type: 'authorization_code', code: app.callback.searchParams.get('code')!, redirect_uri: app.redirectURI, client_id: app.clientID, code_verifier: app.verifier });
+  const tokens = JSON.parse((await s.app.fastify.inject({ method: 'POST', url: '/oauth/token', payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })).body);
+  const headers = { authorization: `Bearer ${tokens.access_token}` };
+  assert.equal((await s.app.fastify.inject({ url: '/oauth/userinfo', headers })).statusCode, 200);
+  const waiting = await startAuthorization(s);
+  for (const [method, url] of [['GET', `/v1/oauth/requests/${waiting.requestID}`], ['DELETE', `/v1/apps/${app.clientID}`]] as const) {
+    const res = await s.app.fastify.inject({ method, url, headers });
+    assert.equal(res.statusCode, 403, url);
+    assert.equal(JSON.parse(res.body).code, 'insufficient_scope', url);
+  }
+  const decide = await s.app.fastify.inject({ method: 'POST', url: '/v1/oauth/decisions', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify({ requestID: waiting.requestID, allow: true }) });
+  assert.equal(decide.statusCode, 403);
 });

@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { INCORRECT_PASSWORD } from '../../src/bridges/demo/password.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { approveApp, startAuthorization } from '../support/oauth.ts';
 import { startFakeHomeserver, type FakeHomeserver } from '../support/fake-homeserver.ts';
 
 let s: TestServer;
@@ -72,6 +73,14 @@ test('every route answers what its response schema in the OpenAPI document says'
   await call('get', '/v1/bridges/{bridgeID}/logins', b);
   await call('get', '/v1/bridges/{bridgeID}/logins/{loginID}', { ...b, loginID: done.loginID });
   await call('post', '/v1/bridges/{bridgeID}/logins/{loginID}/remove', { ...b, loginID: done.loginID }, { scope: 'all-devices' });
+  // The consent page's routes and the approved apps.
+  const waiting = await startAuthorization(s, 'read');
+  const view = await call('get', '/v1/oauth/requests/{requestID}', { requestID: waiting.requestID });
+  assert.equal(view.redirectHost, '127.0.0.1:45999');
+  await call('post', '/v1/oauth/decisions', {}, { requestID: waiting.requestID, allow: false });
+  const approved = await approveApp(s);
+  const apps = await call('get', '/v1/apps', {});
+  assert.ok(apps.items.some((a: { clientID: string }) => a.clientID === approved.clientID));
   // People (api.md §10): sign in, the owner's list, signing a person out.
   const signedIn = await call('post', '/v1/auth/matrix', {}, { accessToken: hs.issueOpenID('@schema:example.test'), matrixServerName: 'example.test' });
   await call('get', '/v1/users', {});

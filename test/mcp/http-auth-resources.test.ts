@@ -28,7 +28,8 @@ test('without a token, or with a wrong or revoked one, /v0/mcp answers 401 in th
   ] as const) {
     const res = await post(headers);
     assert.equal(res.status, 401);
-    assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+    // The challenge names the OAuth resource metadata, so that an MCP client can discover it (api.md §12).
+    assert.equal(res.headers.get('www-authenticate'), `Bearer resource_metadata="${s.baseURL}/.well-known/oauth-protected-resource/v0/mcp"`);
     assert.equal(((await res.json()) as { code: string }).code, code);
   }
   for (const method of ['GET', 'DELETE']) assert.equal((await fetch(`${s.baseURL}/v0/mcp`, { method })).status, 401, method);

@@ -167,6 +167,8 @@ export class ApiClient {
       if (isErrorBody(json)) throw new ApiResponseError(call, response.status, json.code, json.message, json.details);
       throw new UnexpectedResponseError(call, response.status, `${call} answered ${response.status} without an error body`);
     }
+    // 204 No Content (a revocation) has nothing to return.
+    if (json === undefined && response.status === 204) return undefined as T;
     if (json === undefined) throw new UnexpectedResponseError(call, response.status, `${call} answered ${response.status} with an empty body`);
     return json as T;
   }

@@ -10,6 +10,7 @@ import { connectInteractive } from './commands/connect-interactive.ts';
 import { connectJson } from './commands/connect-json.ts';
 import { listAccounts, listBridges, listLogins } from './commands/lists.ts';
 import { removeLogin } from './commands/remove.ts';
+import { listApps, revokeApp } from './commands/apps.ts';
 import type { ConnectionFlags } from './connection.ts';
 import { runClientCommand } from './context.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -32,8 +33,8 @@ interface CommonFlags extends ConnectionFlags {
  * await program.parseAsync();
  */
 export function registerClientCommands(program: Command, io: ClientIO): void {
-  const add = (name: string, description: string) => {
-    const command = program
+  const add = (name: string, description: string, parent: Command = program) => {
+    const command = parent
       .command(name)
       .description(description)
       .option('--base-url <url>', 'server to talk to (env BEEPER_BASE_URL or BEEPER_DESKTOP_BASE_URL; default http://127.0.0.1:23373)')
@@ -127,6 +128,15 @@ export function registerClientCommands(program: Command, io: ClientIO): void {
     .action((bridgeID: string, loginID: string, flags: CommonFlags & { scope?: RemoveScope }) =>
       runClientCommand(io, flags, (ctx) => removeLogin(ctx, bridgeID, loginID, flags)),
     );
+
+  const apps = program.command('apps').description('the apps you allowed through OAuth: list them, revoke one');
+  add('list', 'list the apps that have access, with their scopes and last use', apps)
+    .option('--json', 'print JSON')
+    .action((flags: CommonFlags) => runClientCommand(io, flags, (ctx) => listApps(ctx, flags)));
+  add('revoke', "revoke an app's access; its tokens stop at once", apps)
+    .argument('<clientID>', 'the app (see `bridge-login apps list`)')
+    .option('--json', 'print JSON')
+    .action((clientID: string, flags: CommonFlags) => runClientCommand(io, flags, (ctx) => revokeApp(ctx, clientID, flags)));
 }
 
 const CONNECT_HELP = `

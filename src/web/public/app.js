@@ -3,10 +3,11 @@
 // login session).
 
 import { ApiError, api, setAuthErrorHandler, token } from './api.js';
+import { showApps } from './apps.js';
 import { loadBridges, renderBridges } from './bridges.js';
 import { announce, h } from './dom.js';
 import { hideMatrixForm, showMatrixForm } from './matrix-form.js';
-import { requestOpenIDToken } from './matrix-sign-in.js';
+import { signInWithMatrix } from './matrix-sign-in.js';
 import { loadPeople } from './people.js';
 import { SessionView, createSession } from './session.js';
 
@@ -17,7 +18,7 @@ let checkingToken = false;
 
 function show(view) {
   for (const id of views) $(id).hidden = id !== view;
-  if (view === 'token-view' && matrixSignIn) showMatrixForm($('matrix-panel'), signInWithMatrix);
+  if (view === 'token-view' && matrixSignIn) showMatrixForm($('matrix-panel'), signInAndShow);
   else hideMatrixForm($('matrix-panel'));
   $('loading').hidden = true;
   const user = view === 'token-view' ? null : token.user();
@@ -58,6 +59,7 @@ async function showBridges(focusBridgeID, moveFocus = true) {
     const entries = await loadBridges();
     error.hidden = true;
     renderBridges(list, entries, { onConnect: connect, onRemoved: (id) => void showBridges(id) });
+    void showApps();
   } catch (err) {
     if (err.isAuth) return;
     error.hidden = false;
@@ -130,14 +132,11 @@ async function offerMatrixSignIn() {
   } catch {
     matrixSignIn = false;
   }
-  if (matrixSignIn && !$('token-view').hidden) showMatrixForm($('matrix-panel'), signInWithMatrix);
+  if (matrixSignIn && !$('token-view').hidden) showMatrixForm($('matrix-panel'), signInAndShow);
 }
 
-async function signInWithMatrix({ homeserver, username, password }) {
-  const openid = await requestOpenIDToken(homeserver, username, password);
-  token.clear();
-  const signedIn = await api('/v1/auth/matrix', { method: 'POST', body: { accessToken: openid.accessToken, matrixServerName: openid.matrixServerName } });
-  token.set(signedIn.accessToken, signedIn.userID);
+async function signInAndShow(values) {
+  const signedIn = await signInWithMatrix(values);
   announce(`Signed in as ${signedIn.userID}.`);
   await showBridges();
 }

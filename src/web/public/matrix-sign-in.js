@@ -3,6 +3,8 @@
 // server's token. The Matrix password and session never reach this server; the page keeps only
 // the token this server issues.
 
+import { api, token } from './api.js';
+
 /** A step of the sign-in failed; `message` is meant for the person. */
 export class MatrixSignInError extends Error {
   constructor(message, code) {
@@ -67,4 +69,17 @@ export async function requestOpenIDToken(homeserver, username, password) {
   } finally {
     await matrixCall(base, '/_matrix/client/v3/logout', {}, matrixToken).catch(() => undefined);
   }
+}
+
+/**
+ * The whole sign-in: an OpenID token from the homeserver, exchanged here for a token that the tab
+ * keeps. Used by the main page and the OAuth consent page.
+ * @returns {Promise<{accessToken: string, userID: string}>}
+ */
+export async function signInWithMatrix({ homeserver, username, password }) {
+  const openid = await requestOpenIDToken(homeserver, username, password);
+  token.clear();
+  const signedIn = await api('/v1/auth/matrix', { method: 'POST', body: { accessToken: openid.accessToken, matrixServerName: openid.matrixServerName } });
+  token.set(signedIn.accessToken, signedIn.userID);
+  return signedIn;
 }
