@@ -1,21 +1,25 @@
 /** `bridge-login token create|list|revoke`: manage access tokens in the data directory's database. */
 import { Command } from 'commander';
-import { loadConfig, type Config } from '../config/config.ts';
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { DatabaseVersionError, openDatabase, type Db } from '../store/db.ts';
 import { PeopleStore } from '../store/people.ts';
 import { TokenStore, type TokenInfo } from '../store/tokens.ts';
 import { renderTable } from './client/terminal/table.ts';
 import type { ProgramIO } from './program.ts';
 
-/** Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the database cannot be used. */
+/**
+ * Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the config
+ * (BRIDGE_LOGIN_CONFIG) or the database cannot be used.
+ */
 function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: TokenStore, config: Config, db: Db) => T): T | undefined {
-  const config = loadConfig({ ...(dataDir !== undefined ? { dataDir } : {}) }, io.env);
+  let config;
   let db;
   try {
+    config = loadConfig({ ...(dataDir !== undefined ? { dataDir } : {}) }, io.env);
     // Never migrate from here: an older server may still be running on this database.
     db = openDatabase(config.databaseFile, { upgrade: false });
   } catch (err) {
-    if (!(err instanceof DatabaseVersionError)) throw err;
+    if (!(err instanceof DatabaseVersionError || err instanceof ConfigError)) throw err;
     io.stderr.write(`bridge-login: ${err.message}\n`);
     process.exitCode = 78;
     return undefined;
