@@ -1,21 +1,25 @@
 /** `bridge-login token create|list|revoke`: manage access tokens in the data directory's database. */
 import { Command } from 'commander';
-import { loadConfig, type Config } from '../config/config.ts';
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { DatabaseVersionError, openDatabase, type Db } from '../store/db.ts';
 import { PeopleStore } from '../store/people.ts';
 import { TokenStore, type TokenInfo } from '../store/tokens.ts';
 import { renderTable } from './client/terminal/table.ts';
 import type { ProgramIO } from './program.ts';
 
-/** Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the database cannot be used. */
+/**
+ * Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the config
+ * (BRIDGE_LOGIN_CONFIG) or the database cannot be used.
+ */
 function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: TokenStore, config: Config, db: Db) => T): T | undefined {
-  const config = loadConfig({ ...(dataDir !== undefined ? { dataDir } : {}) }, io.env);
+  let config;
   let db;
   try {
+    config = loadConfig({ ...(dataDir !== undefined ? { dataDir } : {}) }, io.env);
     // Never migrate from here: an older server may still be running on this database.
     db = openDatabase(config.databaseFile, { upgrade: false });
   } catch (err) {
-    if (!(err instanceof DatabaseVersionError)) throw err;
+    if (!(err instanceof DatabaseVersionError || err instanceof ConfigError)) throw err;
     io.stderr.write(`bridge-login: ${err.message}\n`);
     process.exitCode = 78;
     return undefined;
@@ -42,7 +46,7 @@ export function tokenCommand(io: ProgramIO): Command {
         return;
       }
       const created = withTokens(opts.dataDir, io, (t, config, db) => {
-        const now = Date.now();
+        const now = io.clock.now();
         if (opts.user === undefined) return t.create(opts.name, now);
         new PeopleStore(db).seen(opts.user, now, true);
         return t.create(opts.name, now, { userID: opts.user, expiresAt: now + config.auth.tokenTTLSeconds * 1000 });
@@ -60,14 +64,14 @@ export function tokenCommand(io: ProgramIO): Command {
     .action((opts: { dataDir?: string; json?: boolean }) => {
       const list = withTokens(opts.dataDir, io, (t) => t.list());
       if (!list) return;
-      io.stdout.write(formatTokenList(list, opts.json === true));
+      io.stdout.write(formatTokenList(list, opts.json === true, io.clock.now()));
     });
   token
     .command('revoke <id>')
     .description('Revoke a token by its id (see token list)')
     .option('--data-dir <dir>', 'the server\'s data directory')
     .action((id: string, opts: { dataDir?: string }) => {
-      const done = withTokens(opts.dataDir, io, (t) => t.revoke(id, Date.now()));
+      const done = withTokens(opts.dataDir, io, (t) => t.revoke(id, io.clock.now()));
       if (done === undefined) return;
       if (!done) {
         io.stderr.write(`bridge-login: no active token with id "${id}"\n`);
@@ -79,14 +83,26 @@ export function tokenCommand(io: ProgramIO): Command {
   return token;
 }
 
-/** `token list`'s output: a table like the client's lists, or the tokens as JSON (dates in ISO 8601). */
-export function formatTokenList(list: readonly TokenInfo[], json: boolean): string {
+/**
+ * `token list`'s output: a table like the client's lists, or the tokens as JSON (dates in ISO 8601).
+ * Each says whose it is (`owner`, or the person's MXID) and when it expires; `now` marks the expired.
+ */
+export function formatTokenList(list: readonly TokenInfo[], json: boolean, now: number): string {
   const iso = (ms: number) => new Date(ms).toISOString();
   if (json) {
-    const items = list.map((t) => ({ id: t.id, name: t.name, createdAt: iso(t.createdAt), ...(t.revokedAt !== undefined ? { revokedAt: iso(t.revokedAt) } : {}) }));
+    const items = list.map((t) => ({
+      id: t.id,
+      name: t.name,
+      userID: t.userID ?? null,
+      createdAt: iso(t.createdAt),
+      expiresAt: t.expiresAt !== undefined ? iso(t.expiresAt) : null,
+      ...(t.revokedAt !== undefined ? { revokedAt: iso(t.revokedAt) } : {}),
+    }));
     return JSON.stringify(items, null, 2) + '\n';
   }
   if (list.length === 0) return 'No tokens yet. Create one with: bridge-login token create\n';
-  const rows = list.map((t) => [t.id, t.name, iso(t.createdAt), t.revokedAt !== undefined ? `revoked ${iso(t.revokedAt)}` : 'active']);
-  return renderTable(['ID', 'NAME', 'CREATED', 'STATUS'], rows);
+  const status = (t: TokenInfo) =>
+    t.revokedAt !== undefined ? `revoked ${iso(t.revokedAt)}` : t.expiresAt !== undefined && now >= t.expiresAt ? 'expired' : 'active';
+  const rows = list.map((t) => [t.id, t.name, t.userID ?? 'owner', iso(t.createdAt), t.expiresAt !== undefined ? iso(t.expiresAt) : 'never', status(t)]);
+  return renderTable(['ID', 'NAME', 'USER', 'CREATED', 'EXPIRES', 'STATUS'], rows);
 }

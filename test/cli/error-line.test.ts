@@ -40,6 +40,12 @@ describe('describeError', () => {
     const report = describeError(api(401, 'invalid_token', 'Unknown token'), { connection: { ...local, tokenSource: 'env' } });
     assert.match(report.hint ?? '', /in BEEPER_ACCESS_TOKEN was refused/);
   });
+  it("tells a person whose saved sign-in was refused to sign in again, not to create a token", () => {
+    const report = describeError(api(401, 'invalid_token', 'Unknown token'), { connection: { ...local, tokenSource: 'credentials' } });
+    assert.match(report.hint ?? '', /saved by `bridge-login login` was refused .*sign in again with `bridge-login login --homeserver URL`/);
+    assert.doesNotMatch(report.hint ?? '', /token create/);
+    assert.equal(report.exitCode, 77);
+  });
   it('names the token file looked for when no token was given', () => {
     const report = describeError(api(401, 'missing_token', 'Missing'), { connection: local, tokenFilePath: '/data/access-token' });
     assert.match(report.hint ?? '', /no token file at \/data\/access-token/);

@@ -38,7 +38,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(version: TestBridgeVersion): Promise<World> {
+/** Starts the world; `options.config` is YAML appended to this server's config file. */
+export async function startWorld(version: TestBridgeVersion, options: { config?: string } = {}): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), `real-bridge-${version}-`));
   const hs = await startStubHomeserver();
   const bridge = await startTestBridge({ version, dir: path.join(dir, 'bridge'), homeserverURL: hs.url });
@@ -56,7 +57,8 @@ export async function startWorld(version: TestBridgeVersion): Promise<World> {
       entry('limited', provisioning(bridge.url, LIMITED_USER)) +
       entry('relay', provisioning(bridge.url, RELAY_USER)) +
       entry('wrong-secret', provisioning(bridge.url, '@me:example.org', 'not-the-shared-secret-at-all')) +
-      entry('down', provisioning(`http://127.0.0.1:${downPort}/_matrix/provision`, '@me:example.org')),
+      entry('down', provisioning(`http://127.0.0.1:${downPort}/_matrix/provision`, '@me:example.org')) +
+      (options.config ?? ''),
   );
   // As a user would: the secret comes from the environment, named in the config.
   process.env.TEST_BRIDGE_SECRET = bridge.sharedSecret;

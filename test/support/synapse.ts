@@ -10,6 +10,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, write
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 
 export interface Synapse {
   /** Client-server and OpenID base URL, `http://127.0.0.1:PORT`. */
@@ -22,7 +23,13 @@ export interface Synapse {
   /** Log in with a password; returns a Matrix access token. */
   login(localpart: string, password: string): Promise<string>;
   /** Ask for an OpenID token as the person whose access token this is. */
-  requestOpenID(accessToken: string, userID: string): Promise<{ access_token: string; matrix_server_name: string }>;
+  requestOpenID(accessToken: string, userID: string): Promise<{ access_token: string; matrix_server_name: string; expires_in: number }>;
+  /**
+   * Let an OpenID token's lifetime run out now: Synapse issues them for a fixed hour (no config
+   * shortens it), so its expiry in Synapse's own database is moved to the past, which Synapse's
+   * userinfo check (`now <= ts_valid_until_ms`) then sees exactly as an hour gone by.
+   */
+  expireOpenID(token: string): void;
   stop(): Promise<void>;
 }
 
@@ -126,6 +133,16 @@ export async function startSynapse(opts: { serverName?: string } = {}): Promise<
       return r.access_token as string;
     },
     requestOpenID: (accessToken, userID) => post(`/_matrix/client/v3/user/${encodeURIComponent(userID)}/openid/request_token`, {}, accessToken),
+    expireOpenID(token) {
+      // Synapse keeps the database in WAL mode: this short write waits for its own, if any.
+      const db = new Database(path.join(dir, 'homeserver.db'), { timeout: 10_000 });
+      try {
+        const { changes } = db.prepare('UPDATE open_id_tokens SET ts_valid_until_ms = ? WHERE token = ?').run(Date.now() - 1, token);
+        if (changes !== 1) throw new Error('Synapse has no such OpenID token');
+      } finally {
+        db.close();
+      }
+    },
     stop,
   };
 }

@@ -57,6 +57,10 @@ function describeApiError(err: ApiResponseError, { connection, tokenFilePath }: 
       return { line, hint: `this server needs an access token${where}: ${CREATE_TOKEN}`, exitCode: ExitCode.noPermission };
     }
     case 'invalid_token':
+      // A person's saved sign-in is renewed by signing in again; `token create` is the owner's.
+      if (connection?.tokenSource === 'credentials') {
+        return { line, hint: 'the token saved by `bridge-login login` was refused (it expired or was revoked): sign in again with `bridge-login login --homeserver URL`', exitCode: ExitCode.noPermission };
+      }
       return { line, hint: `the token ${tokenOrigin(connection)} was refused; ${CREATE_TOKEN}`, exitCode: ExitCode.noPermission };
     case 'forbidden_host':
       return { line, hint: 'use 127.0.0.1 or localhost in --base-url, or allow this host in the server configuration', exitCode: ExitCode.noPermission };
@@ -91,8 +95,6 @@ function tokenOrigin(connection: Connection | undefined): string {
       return 'in BEEPER_ACCESS_TOKEN';
     case 'file':
       return "from the server's token file";
-    case 'credentials':
-      return 'saved by `bridge-login login` (it may have expired or been revoked; sign in again)';
     default:
       return 'given';
   }
