@@ -14,7 +14,7 @@
 # else connects to it. Its folder and port are kept in node_modules/.cache so later runs reuse it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STATE_DIR="${BRIDGE_LOGIN_TEST_PG_STATE:-node_modules/.cache/bridge-login-postgres}"
+STATE_DIR=node_modules/.cache/bridge-login-postgres
 STATE="$STATE_DIR/cluster"
 say() { echo "ensure-postgres: $*" >&2; }
 
