@@ -72,7 +72,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.httpTimeouts ? { httpTimeouts: opts.httpTimeouts } : {}),
     ...(opts.demoRandom ? { demoRandom: opts.demoRandom } : {}),
   });
-  const token = app.tokens.create('test', clock.now()).token;
+  const token = (await app.tokens.create('test', clock.now())).token;
   await app.fastify.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const baseURL = app.baseURL();
   const api = async (method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
