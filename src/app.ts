@@ -46,7 +46,8 @@ import { PeopleStore } from './store/people.ts';
 import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
 import { oauthFeature } from './oauth/feature.ts';
-import { OAuthStore } from './oauth/store.ts';
+import type { OAuthStorage } from './oauth/store.ts';
+import { SqliteOAuthStore } from './oauth/store-sqlite.ts';
 import { matrixUser } from './principal.ts';
 
 export { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/fastify-options.ts';
@@ -132,7 +133,7 @@ function buildServices(deps: ServiceContext) {
     onError: (err, context) => log.error({ err }, `error while ${context}`),
   });
   const openRequests = new OpenRequests();
-  const oauth = new OAuthStore(db);
+  const oauth: OAuthStorage = new SqliteOAuthStore(db);
   const people = new PeopleService({
     clock,
     openid: new MatrixOpenID({ allowedUsers: config.matrix.allowedUsers, homeservers: config.matrix.homeservers }),

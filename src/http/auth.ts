@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { TokenStorage } from '../store/storage.ts';
-import type { OAuthStore } from '../oauth/store.ts';
+import type { OAuthStorage } from '../oauth/store.ts';
 import { ApiError } from '../errors.ts';
 import { rememberToken } from './per-token-caps.ts';
 import { OWNER, matrixUser, type Principal } from '../principal.ts';
@@ -55,7 +55,7 @@ export class Authenticator {
     private readonly clock: Clock,
     private readonly limits: AuthLimits = DEFAULT_LIMITS,
     /** Where tokens given to apps through OAuth are looked up when a token is not one of `tokens`. */
-    private readonly oauth?: OAuthStore,
+    private readonly oauth?: OAuthStorage,
   ) {}
 
   /** Rejects with the right `ApiError` unless `header` carries a valid token; resolves to whom it speaks for. */
@@ -76,7 +76,7 @@ export class Authenticator {
     }
     const holder = await this.tokens.verify(token, now);
     if (holder !== undefined) return { principal: holder.userID === undefined ? OWNER : matrixUser(holder.userID), tokenID: holder.id };
-    const grant = this.oauth?.access(token, now);
+    const grant = await this.oauth?.access(token, now);
     if (grant) return { principal: grant.principal, tokenID: `oauth:${grant.grantID}`, oauth: { scopes: grant.scopes, clientID: grant.clientID } };
     this.fail(client, now);
     throw new ApiError('invalid_token', 'the access token is unknown, revoked or expired', undefined, challenge);
@@ -124,7 +124,7 @@ export interface AuthOptions {
   tokens: TokenStorage;
   clock: Clock;
   limits?: AuthLimits;
-  oauth?: OAuthStore;
+  oauth?: OAuthStorage;
   /** Where people's requests are kept while open (see {@link OpenRequests}). */
   openRequests?: OpenRequests;
   /** Called with a person's MXID on each of their requests. */

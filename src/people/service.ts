@@ -39,7 +39,7 @@ export interface PeopleServiceOptions {
   /** Ends the person's open requests (long-polls, event streams); given by the auth plugin. */
   endRequestsOf: (userID: string) => void;
   /** Revokes what the person approved apps to do (OAuth grants, api.md §12); how many. */
-  revokeAppsOf?: (userID: string, now: number) => number;
+  revokeAppsOf?: (userID: string, now: number) => Promise<number>;
   /** Hears a last-seen write that failed (the request it came with goes on). */
   onError?: (err: unknown, context: string) => void;
 }
@@ -90,7 +90,7 @@ export class PeopleService {
     const now = this.opts.clock.now();
     // An app's access is the person's too: signing out everywhere ends it as well.
     const revoked = await this.opts.tokens.revokeUser(userID, now);
-    this.opts.revokeAppsOf?.(userID, now);
+    await this.opts.revokeAppsOf?.(userID, now);
     if (revoked === 0 && !(await this.opts.people.has(userID))) throw notFound(`user "${userID}"`);
     this.opts.endRequestsOf(userID);
     return { userID, revoked };
