@@ -81,7 +81,14 @@ export function oauthModel(store: OAuthStorage, clock: Clock) {
       };
     },
 
-    revokeAuthorizationCode: async (code: { authorizationCode: string }) => store.spendCode(code.authorizationCode, clock.now()),
+    revokeAuthorizationCode: async (code: { authorizationCode: string; user: GrantUser }) => {
+      const now = clock.now();
+      if (await store.spendCode(code.authorizationCode, now)) return true;
+      // Spent between our look and now (another instance, or a concurrent request): a replay
+      // like any other, so the grant goes, whichever redemption got the tokens.
+      if (code.user.grantID) await store.revokeGrant(code.user.grantID, now);
+      return false;
+    },
 
     saveToken: async (
       token: { accessToken: string; accessTokenExpiresAt?: Date; refreshToken?: string; refreshTokenExpiresAt?: Date; scope?: string[] },

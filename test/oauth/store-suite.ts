@@ -4,7 +4,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import OAuth2Server from '@node-oauth/oauth2-server';
 import { ManualClock } from '../../src/clock.ts';
 import { matrixUser, OWNER } from '../../src/principal.ts';
@@ -29,6 +29,12 @@ export interface OAuthStoreBackend {
 
 const T0 = 1_700_000_000_000;
 const REDIRECT = 'http://127.0.0.1:9/cb';
+
+/** A PKCE pair (RFC 7636 S256). */
+function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
 
 /** Redeem `code` at the token endpoint of the library over `store`, as the route does. */
 async function redeem(store: OAuthStorage, now: number, body: Record<string, string>): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; error: string }> {
@@ -146,6 +152,27 @@ export function describeOAuthStore(name: string, backend: OAuthStoreBackend): vo
       assert.equal(await a.store.takePending(id, T0 + 3), undefined, 'answered once');
       const late = await a.store.addPending(request, T0);
       assert.equal(await a.store.takePending(late, T0 + PENDING_TTL_MS), undefined, 'an expired request cannot be answered');
+    });
+
+    test('one code redeemed twice at once, on two connections, gives one token pair, and the replay revokes it', async () => {
+      const client = await a.store.registerClient('Race app', [REDIRECT], T0);
+      const { verifier, challenge } = pkce();
+      const code = `blc_${randomBytes(16).toString('hex')}`;
+      await a.store.saveCode(code, { clientID: client.id, principal: matrixUser('@race:x'), scope: 'read', redirectUri: REDIRECT, codeChallenge: challenge }, T0);
+      const body = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: client.id, code_verifier: verifier };
+      const results = await Promise.all([redeem(a.store, T0 + 1, body), redeem(b.store, T0 + 1, body)]);
+      const won = results.filter((r) => r.ok);
+      assert.equal(won.length, 1, `exactly one redemption wins: ${JSON.stringify(results)}`);
+      assert.deepEqual(
+        results.filter((r) => !r.ok).map((r) => (r as { error: string }).error),
+        ['invalid_grant'],
+      );
+      const pair = (won[0] as { body: Record<string, unknown> }).body;
+      assert.equal(typeof pair.access_token, 'string');
+      assert.equal(typeof pair.refresh_token, 'string');
+      // However the two interleave, the loser met a spent code: a replay, so the grant stops
+      // (RFC 6749 §4.1.2), as for a code reused later.
+      assert.equal(await b.store.access(pair.access_token as string, T0 + 2), undefined);
     });
 
     test('one refresh token redeemed twice at once gives one new pair, and the replay revokes the grant', async () => {
