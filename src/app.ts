@@ -48,6 +48,8 @@ import { mcpRoutes } from './mcp/http.ts';
 import { oauthFeature } from './oauth/feature.ts';
 import type { OAuthStorage } from './oauth/store.ts';
 import { SqliteOAuthStore } from './oauth/store-sqlite.ts';
+import { PgOAuthStore } from './oauth/store-pg.ts';
+import type { PgDatabase } from './store/pg/pool.ts';
 import { matrixUser } from './principal.ts';
 
 export { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/fastify-options.ts';
@@ -59,6 +61,11 @@ export interface AppDeps {
   clock?: Clock;
   /** An open database; by default the config's file is opened (and closed with the app). */
   db?: Db;
+  /**
+   * An open, migrated PostgreSQL database shared with other instances (api.md §11): the stores
+   * that are ready for it live there. Closed by whoever opened it.
+   */
+  pg?: PgDatabase;
   /** Build the external bridges of the config (the bridgev2 connector); none by default. */
   externalBridges?: (ctx: { clock: Clock; config: Config; log: (msg: string, data?: object) => void }) => Bridge[];
   /** Extra bridges (tests). */
@@ -133,7 +140,8 @@ function buildServices(deps: ServiceContext) {
     onError: (err, context) => log.error({ err }, `error while ${context}`),
   });
   const openRequests = new OpenRequests();
-  const oauth: OAuthStorage = new SqliteOAuthStore(db);
+  // Several instances on PostgreSQL share OAuth's clients, grants, codes and tokens.
+  const oauth: OAuthStorage = deps.pg ? new PgOAuthStore(deps.pg.pool) : new SqliteOAuthStore(db);
   const people = new PeopleService({
     clock,
     openid: new MatrixOpenID({ allowedUsers: config.matrix.allowedUsers, homeservers: config.matrix.homeservers }),

@@ -25,6 +25,8 @@ export interface TestServerOptions {
   /** Listen on this port; default: any free one. */
   port?: number;
   demoRandom?: AppDeps['demoRandom'];
+  /** A PostgreSQL database for the stores ready for it (closed by the caller). */
+  pg?: AppDeps['pg'];
 }
 
 export interface Reply<T = any> {
@@ -71,6 +73,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.authLimits ? { authLimits: opts.authLimits } : {}),
     ...(opts.httpTimeouts ? { httpTimeouts: opts.httpTimeouts } : {}),
     ...(opts.demoRandom ? { demoRandom: opts.demoRandom } : {}),
+    ...(opts.pg ? { pg: opts.pg } : {}),
   });
   const token = (await app.tokens.create('test', clock.now())).token;
   await app.fastify.listen({ host: '127.0.0.1', port: opts.port ?? 0 });

@@ -76,6 +76,52 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX demo_cookies_age ON demo_cookies (created_at, seq);
   `,
+  // OAuth (api.md §12), as SQLite's migration 5: registered apps, the grants people gave them,
+  // and each grant's codes and tokens, stored only as hashes. Also the authorization requests
+  // waiting on the consent page (SQLite keeps them in its one process's memory), by the hash
+  // of their id, so the page may reach any instance.
+  `
+  CREATE TABLE oauth_clients (
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    redirect_uris text NOT NULL,
+    created_at bigint NOT NULL
+  );
+  CREATE TABLE oauth_grants (
+    id text PRIMARY KEY,
+    client_id text NOT NULL REFERENCES oauth_clients (id),
+    user_id text NOT NULL,
+    scope text NOT NULL,
+    created_at bigint NOT NULL,
+    last_used_at bigint,
+    revoked_at bigint
+  );
+  CREATE INDEX oauth_grants_user ON oauth_grants (user_id, client_id) WHERE revoked_at IS NULL;
+  CREATE TABLE oauth_codes (
+    hash text PRIMARY KEY,
+    grant_id text NOT NULL REFERENCES oauth_grants (id),
+    redirect_uri text NOT NULL,
+    code_challenge text NOT NULL,
+    expires_at bigint NOT NULL,
+    used_at bigint
+  );
+  CREATE TABLE oauth_tokens (
+    hash text PRIMARY KEY,
+    grant_id text NOT NULL REFERENCES oauth_grants (id),
+    kind text NOT NULL,
+    scope text NOT NULL,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    spent_at bigint
+  );
+  CREATE INDEX oauth_tokens_grant ON oauth_tokens (grant_id);
+  CREATE TABLE oauth_requests (
+    id_hash text PRIMARY KEY,
+    request_json text NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX oauth_requests_expiry ON oauth_requests (expires_at);
+  `,
 ];
 
 /** What a migration run did. */
