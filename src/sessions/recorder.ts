@@ -93,7 +93,8 @@ export class SessionRecorder {
    * Answers kept for `Idempotency-Key`s may not have been saved: dropped.
    */
   private writeLost(live: LiveSession): void {
-    if (!this.deps.table.holds(live)) return;
+    // A session forgotten since (its retention ended) is not written again.
+    if (!this.deps.table.holds(live) && !this.deps.table.retained.has(live.session.id)) return;
     const process = live.process;
     live.resetReplies();
     this.record(live, machine.writeLost(live.session, this.deps.clock.now()));
@@ -150,16 +151,13 @@ export class SessionRecorder {
     if (!live.finished && this.deps.clock.now() >= live.session.expiresAt) this.expire(live);
   }
 
-  /** A finished session's retention ended: it goes from memory and from storage. */
-  forget(live: LiveSession): void {
-    if (this.deps.table.remove(live)) {
-      // Past its retention the row goes too, or the table would grow until the next restart.
-      try {
-        this.deps.store.delete(live.session.id);
-      } catch (err) {
-        this.deps.onError(err, 'deleting a forgotten login session');
-      }
+  /** A finished session's retention ended: its row goes (it left memory when it finished). */
+  forget(id: string): void {
+    // Past its retention the row goes too, or the table would grow until the next restart.
+    try {
+      this.deps.store.delete(id);
+    } catch (err) {
+      this.deps.onError(err, 'deleting a forgotten login session');
     }
-    live.release();
   }
 }
