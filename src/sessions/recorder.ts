@@ -10,6 +10,7 @@ import type { BridgeRegistry } from '../bridges/registry.ts';
 import type { Bridge, StepOutcome } from '../bridges/types.ts';
 import type { LoginService } from '../logins/service.ts';
 import type { SessionStorage } from '../store/storage.ts';
+import type { Coordinator } from '../coordination/coordinator.ts';
 import * as machine from './machine.ts';
 import type { LiveSession } from './live.ts';
 import type { SessionTable } from './table.ts';
@@ -23,6 +24,8 @@ export interface RecorderDeps {
   logins: LoginService;
   bridges: BridgeRegistry;
   table: SessionTable;
+  /** Told of every change (after which other instances hear of it) and of every finish. */
+  coordinator: Coordinator;
   onError: (err: unknown, context: string) => void;
 }
 
@@ -68,11 +71,15 @@ export class SessionRecorder {
     if (next === live.session) return;
     const wasActive = !live.finished;
     live.update(next);
-    if (wasActive && isFinished(next)) {
+    const finished = wasActive && isFinished(next);
+    if (finished) {
       live.release();
       this.deps.table.finished(live);
     }
     this.save(live, secrets);
+    this.deps.coordinator.changed(next.id);
+    // A finished session is driven no more: any instance may read it from the store.
+    if (finished) this.deps.coordinator.release(next.id);
     live.notify();
   }
 

@@ -29,6 +29,8 @@ import { submit, submitSettled, type SubmissionDeps, type SubmitRequest } from '
 import type { Session } from './model.ts';
 import { then, type MaybePromise } from './maybe-promise.ts';
 import { createSubmissionDigest } from './submission-digest.ts';
+import type { Coordinator } from '../coordination/coordinator.ts';
+import { LocalCoordinator } from '../coordination/local.ts';
 
 export type { SubmitRequest } from './submissions.ts';
 
@@ -53,6 +55,8 @@ export interface SessionServiceOptions {
   logins: LoginService;
   bridges: BridgeRegistry;
   limits: SessionLimits;
+  /** Leases and change events across instances; the single process's by default. */
+  coordinator?: Coordinator;
   /** Opaque session IDs (default: 128 random bits, base64url). */
   newID?: () => string;
   onError?: (err: unknown, context: string) => void;
@@ -95,12 +99,14 @@ export class SessionService {
   private readonly table: SessionTable;
   private readonly recorder: SessionRecorder;
   private readonly submissions: SubmissionDeps;
+  private readonly coordinator: Coordinator;
 
   constructor(private readonly opts: SessionServiceOptions) {
     this.clock = opts.clock;
     this.limits = opts.limits;
     this.newID = opts.newID ?? randomID;
     this.onError = opts.onError ?? (() => {});
+    this.coordinator = opts.coordinator ?? new LocalCoordinator();
     this.table = new SessionTable({
       clock: this.clock,
       retentionMs: this.limits.retentionMs,
@@ -109,7 +115,7 @@ export class SessionService {
       onRetentionEnd: (id) => this.recorder.forget(id),
       onError: this.onError,
     });
-    this.recorder = new SessionRecorder({ clock: this.clock, store: opts.store, logins: opts.logins, bridges: opts.bridges, table: this.table, onError: this.onError });
+    this.recorder = new SessionRecorder({ clock: this.clock, store: opts.store, logins: opts.logins, bridges: opts.bridges, table: this.table, coordinator: this.coordinator, onError: this.onError });
     // Every concurrent start listens on this one signal.
     setMaxListeners(0, this.stopping.signal);
     this.submissions = {
@@ -325,7 +331,7 @@ export class SessionService {
    * Stop: end every background wait and timer and release every watcher. Unfinished sessions
    * stay stored as they are, so that the next start resumes or interrupts them.
    */
-  close(): void {
+  async close(): Promise<void> {
     this.stopping.abort();
     for (const live of this.table.values()) {
       const process = live.process;
@@ -337,5 +343,6 @@ export class SessionService {
       live.end();
     }
     this.table.clear();
+    await this.coordinator.close();
   }
 }
