@@ -11,13 +11,18 @@ export class LocalCoordinator implements Coordinator {
 
   constructor(readonly instanceID: string = randomUUID()) {}
 
-  lease(): true {
+  lease(id: string): true {
+    void id;
     return true;
   }
 
-  release(): void {}
+  release(id: string): void {
+    void id;
+  }
 
-  changed(): void {}
+  changed(id: string): void {
+    void id;
+  }
 
   /** Nobody else changes sessions: no listener is ever called. */
   subscribe(listener: ChangeListener): () => void {
@@ -25,7 +30,8 @@ export class LocalCoordinator implements Coordinator {
     return () => {};
   }
 
-  async runOnce(_name: string, task: () => Promise<void>): Promise<boolean> {
+  async runOnce(name: string, task: () => Promise<void>): Promise<boolean> {
+    void name;
     await task();
     return true;
   }

@@ -55,7 +55,7 @@ test('each change is announced through the coordinator, and a finish releases th
 test('the single-process coordinator always holds the lease, at once, and runs every task here', async () => {
   const local = new LocalCoordinator();
   assert.equal(local.shared, false);
-  assert.equal(local.lease(), true);
+  assert.equal(local.lease('any'), true);
   let ran = 0;
   assert.equal(await local.runOnce('sweep', async () => void ran++), true);
   assert.equal(ran, 1);
