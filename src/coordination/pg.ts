@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { CHANNEL } from '../store/sessions-pg.ts';
-import type { ChangeListener, Coordinator } from './coordinator.ts';
+import type { Coordinator, CoordinatorHooks } from './coordinator.ts';
 
 export interface PgCoordinatorOptions {
   pool: pg.Pool;
@@ -20,8 +20,6 @@ export interface PgCoordinatorOptions {
   /** How long a lease lasts without renewal (`database.leaseSeconds`, default 15 s). */
   leaseMs: number;
   clock: Clock;
-  /** Called with the ID of a session this instance held but lost (another took it over). */
-  onLeaseLost?: (id: string) => void;
   onError: (err: unknown, context: string) => void;
 }
 
@@ -37,7 +35,7 @@ export class PgCoordinator implements Coordinator {
   readonly shared = true;
   readonly instanceID: string;
   private readonly held = new Set<string>();
-  private readonly listeners = new Set<ChangeListener>();
+  private hooks?: CoordinatorHooks;
   private listener?: pg.Client;
   private renewal?: TimerHandle;
   private reconnect?: TimerHandle;
@@ -79,10 +77,18 @@ export class PgCoordinator implements Coordinator {
     this.held.delete(id);
   }
 
-  /** Give the lease up in the database now, so that another instance may take the session at once. */
+  /** Give the lease up in the database now, and tell the instance waiting for it. */
   async yieldLease(id: string): Promise<void> {
     this.held.delete(id);
-    await this.opts.pool.query('UPDATE sessions SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2', [id, this.instanceID]);
+    await this.opts.pool.query(
+      `WITH freed AS (UPDATE sessions SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2 RETURNING id, version)
+       SELECT pg_notify($3, id || ':' || version) FROM freed`,
+      [id, this.instanceID, CHANNEL],
+    );
+  }
+
+  async requestYield(id: string): Promise<void> {
+    await this.opts.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, `${id}:yield`]);
   }
 
   /** The store sends the NOTIFY in the transaction of the change: nothing to do here. */
@@ -90,9 +96,8 @@ export class PgCoordinator implements Coordinator {
     void id;
   }
 
-  subscribe(listener: ChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  attach(hooks: CoordinatorHooks): void {
+    this.hooks = hooks;
   }
 
   async runOnce(name: string, task: () => Promise<void>): Promise<boolean> {
@@ -133,13 +138,13 @@ export class PgCoordinator implements Coordinator {
     const client = new pg.Client({ connectionString: this.opts.url, connectionTimeoutMillis: 2000 });
     client.on('notification', (n) => {
       if (n.channel !== CHANNEL || !n.payload) return;
-      const id = n.payload.slice(0, n.payload.lastIndexOf(':'));
-      for (const l of [...this.listeners]) {
-        try {
-          l(id);
-        } catch (err) {
-          this.opts.onError(err, 'telling of a change');
-        }
+      const at = n.payload.lastIndexOf(':');
+      const id = n.payload.slice(0, at);
+      try {
+        if (n.payload.slice(at + 1) === 'yield') this.hooks?.yieldRequested(id);
+        else this.hooks?.changed(id);
+      } catch (err) {
+        this.opts.onError(err, 'telling of a change');
       }
     });
     // A lost connection (the database restarted) is made again; changes sent meanwhile are
@@ -192,7 +197,7 @@ export class PgCoordinator implements Coordinator {
     const taken = await this.opts.pool.query<{ id: string }>('SELECT id FROM sessions WHERE id = ANY($1) AND lease_owner IS DISTINCT FROM $2', [missing, this.instanceID]);
     for (const { id } of taken.rows) {
       if (!this.held.delete(id)) continue;
-      this.opts.onLeaseLost?.(id);
+      this.hooks?.leaseLost(id);
     }
   }
 }

@@ -27,8 +27,16 @@ const errors: unknown[] = [];
 const lost: string[] = [];
 const LEASE = 15_000;
 
+const heard: string[] = [];
+
 function coordinator(instanceID: string): PgCoordinator {
-  return new PgCoordinator({ pool: db.pool, url: database.url, instanceID, leaseMs: LEASE, clock, onLeaseLost: (id) => lost.push(`${instanceID}:${id}`), onError: (err) => errors.push(err) });
+  const c = new PgCoordinator({ pool: db.pool, url: database.url, instanceID, leaseMs: LEASE, clock, onError: (err) => errors.push(err) });
+  c.attach({
+    changed: (id) => heard.push(`${instanceID} changed ${id}`),
+    yieldRequested: (id) => heard.push(`${instanceID} yield ${id}`),
+    leaseLost: (id) => lost.push(`${instanceID}:${id}`),
+  });
+  return c;
 }
 
 const a = coordinator('instance-a');
@@ -77,17 +85,22 @@ test('one instance holds a lease at a time; it is taken over only once it ran ou
   await d.close();
 });
 
-test('a change saved on one instance is heard on the other, after its commit', async () => {
-  const heard: string[] = [];
-  const stop = b.subscribe((id) => heard.push(id));
-  try {
-    await saveOnA(session('changed'));
-    const until = Date.now() + 5000;
-    while (!heard.includes('changed') && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-    assert.ok(heard.includes('changed'), 'B heard of the change');
-  } finally {
-    stop();
-  }
+/** Wait (bounded) until `line` was heard over LISTEN. */
+async function hears(line: string): Promise<void> {
+  const until = Date.now() + 5000;
+  while (!heard.includes(line) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(heard.includes(line), `heard "${line}"`);
+}
+
+test('a change saved on one instance is heard on the other; so are requests to yield', async () => {
+  await saveOnA(session('changed'));
+  await hears('instance-b changed changed');
+  await b.requestYield('changed');
+  await hears('instance-a yield changed');
+  heard.length = 0;
+  await a.yieldLease('changed');
+  assert.equal(await owner('changed'), null);
+  await hears('instance-b changed changed');
 });
 
 test('a named sweep runs on one instance at a time', async () => {
