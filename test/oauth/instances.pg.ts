@@ -8,30 +8,20 @@ import assert from 'node:assert/strict';
 import { withDatabase } from '../support/postgres.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { startAuthorization, type ApprovedApp } from '../support/oauth.ts';
-import { openPostgres, type PgDatabase } from '../../src/store/pg/pool.ts';
-import { migratePostgres } from '../../src/store/pg/migrations.ts';
 
 let a: TestServer;
 let b: TestServer;
-const pools: PgDatabase[] = [];
 // At the file's top level: withDatabase() drops it after the file's tests.
 const db = await withDatabase();
 
 before(async () => {
-  const open = async (): Promise<PgDatabase> => {
-    const pg = await openPostgres(db.url, { poolSize: 4 });
-    pools.push(pg);
-    await migratePostgres(pg.pool);
-    return pg;
-  };
-  a = await startTestServer({ pg: await open() });
-  b = await startTestServer({ pg: await open() });
+  a = await startTestServer({ databaseURL: db.url });
+  b = await startTestServer({ databaseURL: db.url });
 });
 
 after(async () => {
   await a.close();
   await b.close();
-  for (const pg of pools) await pg.close();
 });
 
 /** Start on A, approve on B (with B's own owner token: the owner is one principal on both). */

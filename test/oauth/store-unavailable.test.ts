@@ -1,16 +1,20 @@
 /**
  * OAuth's routes when its PostgreSQL database cannot be reached: RFC 6749's retryable
- * `temporarily_unavailable` (503, Retry-After), never a 500. The database is a port on which
- * nothing listens, so this needs no PostgreSQL.
+ * `temporarily_unavailable` (503, Retry-After) on `/oauth/`, `store_unavailable` on `/v1/`,
+ * never a 500. The database is a port on which nothing listens, so this needs no PostgreSQL.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { openPostgres, type PgDatabase } from '../../src/store/pg/pool.ts';
+import type { FastifyInstance } from 'fastify';
+import { bareApp } from '../support/bare-app.ts';
 import { pkcePair } from '../support/oauth.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { oauthFeature } from '../../src/oauth/feature.ts';
+import { PgOAuthStore } from '../../src/oauth/store-pg.ts';
+import { openPostgres, type PgDatabase } from '../../src/store/pg/pool.ts';
 
-let s: TestServer;
+let app: FastifyInstance;
 let pg: PgDatabase;
 
 /** A 127.0.0.1 port that was free a moment ago: connecting to it is refused. */
@@ -24,28 +28,39 @@ async function closedPort(): Promise<number> {
 
 before(async () => {
   pg = await openPostgres(`postgres://bridge:secret@127.0.0.1:${await closedPort()}/gone`, { poolSize: 2 });
-  s = await startTestServer({ pg });
+  app = await bareApp((a) => a.register(oauthFeature, { store: new PgOAuthStore(pg.pool), clock: new ManualClock() }));
 });
 
 after(async () => {
-  await s.close();
+  await app.close();
   await pg.close();
 });
 
-test('registration, authorization and the token endpoint answer 503 temporarily_unavailable while the database is down', async () => {
+test('registration, authorization, the token endpoint and userinfo answer 503 temporarily_unavailable while the database is down', async () => {
   const { challenge } = pkcePair();
-  const calls: [string, RequestInit][] = [
-    ['/oauth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:9/cb'] }) }],
-    [`/oauth/authorize?${new URLSearchParams({ client_id: 'app_x', response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256' })}`, { redirect: 'manual' }],
-    ['/oauth/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code: 'blc_x', redirect_uri: 'http://127.0.0.1:9/cb', client_id: 'app_x', code_verifier: 'v'.repeat(43) }) }],
-    ['/oauth/userinfo', { headers: { authorization: 'Bearer blo_x' } }],
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const calls = [
+    { method: 'POST' as const, url: '/oauth/register', payload: { redirect_uris: ['http://127.0.0.1:9/cb'] } },
+    { method: 'GET' as const, url: `/oauth/authorize?${new URLSearchParams({ client_id: 'app_x', response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256' })}` },
+    {
+      method: 'POST' as const,
+      url: '/oauth/token',
+      headers: form,
+      payload: new URLSearchParams({ grant_type: 'authorization_code', code: 'blc_x', redirect_uri: 'http://127.0.0.1:9/cb', client_id: 'app_x', code_verifier: 'v'.repeat(43) }).toString(),
+    },
+    { method: 'GET' as const, url: '/oauth/userinfo', headers: { authorization: 'Bearer blo_x' } },
   ];
-  for (const [path, init] of calls) {
-    const res = await fetch(s.baseURL + path, init);
-    const body = (await res.json()) as { error: string; error_description: string };
-    assert.equal(res.status, 503, `${path}: ${JSON.stringify(body)}`);
-    assert.equal(body.error, 'temporarily_unavailable', path);
-    assert.equal(res.headers.get('retry-after'), '1', path);
-    assert.ok(!JSON.stringify(body).includes('secret'), 'the database password is not echoed');
+  for (const call of calls) {
+    const res = await app.inject(call);
+    assert.equal(res.statusCode, 503, `${call.url}: ${res.body}`);
+    assert.equal(res.json().error, 'temporarily_unavailable', call.url);
+    assert.equal(res.headers['retry-after'], '1', call.url);
+    assert.ok(!res.body.includes('secret'), 'the database password is not echoed');
   }
+});
+
+test("the approved-apps list answers the API's 503 store_unavailable while the database is down", async () => {
+  const res = await app.inject({ method: 'GET', url: '/v1/apps' });
+  assert.equal(res.statusCode, 503, res.body);
+  assert.equal(res.json().code, 'store_unavailable');
 });
