@@ -6,7 +6,7 @@
  * plugin that registers the `/oauth/` routes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.ts';
+import { ApiError, storeUnavailable } from '../errors.ts';
 import { isUnavailable } from '../store/pg/errors.ts';
 
 /** An OAuth error answer (RFC 6749 §5.2 and the RFCs that reuse its shape). */
@@ -32,15 +32,13 @@ export function parseForm(body: string): Record<string, string> {
   return out;
 }
 
-/** How long a client is asked to wait when the database cannot be reached. */
-const RETRY_AFTER_SECONDS = '1';
-
 function toOAuthError(err: unknown): OAuthError | undefined {
   if (err instanceof OAuthError) return err;
-  // The database is down or restarting (the library wraps the model's errors in `inner`):
-  // RFC 6749's retryable error, not a server error.
+  // The database is down or restarting (the library wraps the model's errors in `inner`): the
+  // API's retryable store_unavailable (api.md §11), in OAuth's shape, not a server error.
   if (isUnavailable(err) || isUnavailable((err as { inner?: unknown } | undefined)?.inner)) {
-    return new OAuthError('temporarily_unavailable', 'the database cannot be reached right now; try again shortly', 503, { 'retry-after': RETRY_AFTER_SECONDS });
+    const e = storeUnavailable();
+    return new OAuthError(e.code, e.message, e.status, e.headers);
   }
   if (err instanceof ApiError) {
     if (err.status >= 500) return undefined;

@@ -1,7 +1,7 @@
 /**
- * OAuth's routes when its PostgreSQL database cannot be reached: RFC 6749's retryable
- * `temporarily_unavailable` (503, Retry-After) on `/oauth/`, `store_unavailable` on `/v1/`,
- * never a 500. The database is a port on which nothing listens, so this needs no PostgreSQL.
+ * OAuth's routes when its PostgreSQL database cannot be reached: 503 `store_unavailable` with
+ * Retry-After (api.md §11), in OAuth's error shape on `/oauth/` and the API's on `/v1/`, never a
+ * 500. The database is a port on which nothing listens, so this needs no PostgreSQL.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,7 +36,7 @@ after(async () => {
   await pg.close();
 });
 
-test('registration, authorization, the token endpoint and userinfo answer 503 temporarily_unavailable while the database is down', async () => {
+test("registration, authorization, the token endpoint and userinfo answer 503 store_unavailable in OAuth's shape while the database is down", async () => {
   const { challenge } = pkcePair();
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const calls = [
@@ -53,7 +53,8 @@ test('registration, authorization, the token endpoint and userinfo answer 503 te
   for (const call of calls) {
     const res = await app.inject(call);
     assert.equal(res.statusCode, 503, `${call.url}: ${res.body}`);
-    assert.equal(res.json().error, 'temporarily_unavailable', call.url);
+    assert.equal(res.json().error, 'store_unavailable', call.url);
+    assert.equal(typeof res.json().error_description, 'string', call.url);
     assert.equal(res.headers['retry-after'], '1', call.url);
     assert.ok(!res.body.includes('secret'), 'the database password is not echoed');
   }
