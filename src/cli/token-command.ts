@@ -1,23 +1,23 @@
 /** `bridge-login token create|list|revoke`: manage access tokens in the data directory's database. */
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
-import { DatabaseVersionError, openDatabase, type Db } from '../store/db.ts';
-import { PeopleStore } from '../store/people.ts';
-import { TokenStore, type TokenInfo } from '../store/tokens.ts';
+import { DatabaseVersionError } from '../store/db.ts';
+import type { TokenInfo } from '../store/storage.ts';
+import { openCommandStores, type CommandStores } from './command-stores.ts';
 import { renderTable } from './client/terminal/table.ts';
 import type { ProgramIO } from './program.ts';
 
 /**
- * Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the config
+ * Run `fn` on the configured database's tokens; undefined (with a message, exit 78) when the config
  * (BRIDGE_LOGIN_CONFIG) or the database cannot be used.
  */
-function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: TokenStore, config: Config, db: Db) => T): T | undefined {
-  let config;
-  let db;
+async function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (stores: CommandStores, config: Config) => Promise<T>): Promise<T | undefined> {
+  let config: Config;
+  let stores: CommandStores;
   try {
     config = loadConfig({ ...(dataDir !== undefined ? { dataDir } : {}) }, io.env);
     // Never migrate from here: an older server may still be running on this database.
-    db = openDatabase(config.databaseFile, { upgrade: false });
+    stores = await openCommandStores(config, { upgrade: false });
   } catch (err) {
     if (!(err instanceof DatabaseVersionError || err instanceof ConfigError)) throw err;
     io.stderr.write(`bridge-login: ${err.message}\n`);
@@ -25,9 +25,9 @@ function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: 
     return undefined;
   }
   try {
-    return fn(new TokenStore(db), config, db);
+    return await fn(stores, config);
   } finally {
-    db.close();
+    await stores.close();
   }
 }
 
@@ -39,16 +39,16 @@ export function tokenCommand(io: ProgramIO): Command {
     .option('--name <name>', 'a name to recognise it by', 'cli')
     .option('--user <mxid>', "a person's token (like @alice:example.org), expiring after auth.tokenTTLSeconds; without it, the owner's")
     .option('--data-dir <dir>', 'the server\'s data directory')
-    .action((opts: { name: string; user?: string; dataDir?: string }) => {
+    .action(async (opts: { name: string; user?: string; dataDir?: string }) => {
       if (opts.user !== undefined && !/^@[^:\s]+:\S+$/.test(opts.user)) {
         io.stderr.write(`bridge-login: "${opts.user}" is not a Matrix user ID (like @alice:example.org)\n`);
         process.exitCode = 64;
         return;
       }
-      const created = withTokens(opts.dataDir, io, (t, config, db) => {
+      const created = await withTokens(opts.dataDir, io, async ({ tokens: t, people }, config) => {
         const now = io.clock.now();
         if (opts.user === undefined) return t.create(opts.name, now);
-        new PeopleStore(db).seen(opts.user, now, true);
+        await people.seen(opts.user, now, true);
         return t.create(opts.name, now, { userID: opts.user, expiresAt: now + config.auth.tokenTTLSeconds * 1000 });
       });
       if (!created) return;
@@ -61,8 +61,8 @@ export function tokenCommand(io: ProgramIO): Command {
     .description('List tokens (never their secrets): a table, or JSON with --json')
     .option('--data-dir <dir>', 'the server\'s data directory')
     .option('--json', 'print the tokens as JSON')
-    .action((opts: { dataDir?: string; json?: boolean }) => {
-      const list = withTokens(opts.dataDir, io, (t) => t.list());
+    .action(async (opts: { dataDir?: string; json?: boolean }) => {
+      const list = await withTokens(opts.dataDir, io, ({ tokens }) => tokens.list());
       if (!list) return;
       io.stdout.write(formatTokenList(list, opts.json === true, io.clock.now()));
     });
@@ -70,8 +70,8 @@ export function tokenCommand(io: ProgramIO): Command {
     .command('revoke <id>')
     .description('Revoke a token by its id (see token list)')
     .option('--data-dir <dir>', 'the server\'s data directory')
-    .action((id: string, opts: { dataDir?: string }) => {
-      const done = withTokens(opts.dataDir, io, (t) => t.revoke(id, io.clock.now()));
+    .action(async (id: string, opts: { dataDir?: string }) => {
+      const done = await withTokens(opts.dataDir, io, ({ tokens }) => tokens.revoke(id, io.clock.now()));
       if (done === undefined) return;
       if (!done) {
         io.stderr.write(`bridge-login: no active token with id "${id}"\n`);

@@ -5,8 +5,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../clock.ts';
-import type { TokenStore } from '../store/tokens.ts';
-import type { OAuthStore } from '../oauth/store.ts';
+import type { TokenStorage } from '../store/storage.ts';
+import type { OAuthStorage } from '../oauth/store.ts';
 import { ApiError } from '../errors.ts';
 import { rememberToken } from './per-token-caps.ts';
 import { OWNER, matrixUser, type Principal } from '../principal.ts';
@@ -51,15 +51,15 @@ export class Authenticator {
   private failures = new Map<string, { count: number; resetAt: number }>();
 
   constructor(
-    private readonly tokens: TokenStore,
+    private readonly tokens: TokenStorage,
     private readonly clock: Clock,
     private readonly limits: AuthLimits = DEFAULT_LIMITS,
     /** Where tokens given to apps through OAuth are looked up when a token is not one of `tokens`. */
-    private readonly oauth?: OAuthStore,
+    private readonly oauth?: OAuthStorage,
   ) {}
 
-  /** Throws the right `ApiError` unless `header` carries a valid token; returns whom it speaks for. */
-  check(header: string | undefined, client: string, challenge?: Record<string, string>): Caller {
+  /** Rejects with the right `ApiError` unless `header` carries a valid token; resolves to whom it speaks for. */
+  async check(header: string | undefined, client: string, challenge?: Record<string, string>): Promise<Caller> {
     const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     // No token is no guess, and it is all a web page can send (a cross-origin request with an
     // Authorization header needs a preflight, which is refused): it never counts, so that no page
@@ -74,9 +74,9 @@ export class Authenticator {
       const seconds = Math.max(1, Math.ceil((record.resetAt - now) / 1000));
       throw new ApiError('rate_limited', `too many failed authentications; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
     }
-    const holder = this.tokens.verify(token, now);
+    const holder = await this.tokens.verify(token, now);
     if (holder !== undefined) return { principal: holder.userID === undefined ? OWNER : matrixUser(holder.userID), tokenID: holder.id };
-    const grant = this.oauth?.access(token, now);
+    const grant = await this.oauth?.access(token, now);
     if (grant) return { principal: grant.principal, tokenID: `oauth:${grant.grantID}`, oauth: { scopes: grant.scopes, clientID: grant.clientID } };
     this.fail(client, now);
     throw new ApiError('invalid_token', 'the access token is unknown, revoked or expired', undefined, challenge);
@@ -121,10 +121,10 @@ export class OpenRequests {
 
 /** What the auth plugin checks tokens against. */
 export interface AuthOptions {
-  tokens: TokenStore;
+  tokens: TokenStorage;
   clock: Clock;
   limits?: AuthLimits;
-  oauth?: OAuthStore;
+  oauth?: OAuthStorage;
   /** Where people's requests are kept while open (see {@link OpenRequests}). */
   openRequests?: OpenRequests;
   /** Called with a person's MXID on each of their requests. */
@@ -150,8 +150,7 @@ function challengeFor(request: FastifyRequest): Record<string, string> | undefin
 
 const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits, oauth, openRequests, onPersonSeen }, done) => {
   const auth = new Authenticator(tokens, clock, limits, oauth);
-  const authenticate = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
-    const caller = auth.check(request.headers.authorization, request.ip, challengeFor(request));
+  const admit = (request: FastifyRequest, reply: FastifyReply, caller: Caller): void => {
     if (caller.oauth) {
       const route = request.routeOptions.url ?? request.url;
       if (!scopesCover(caller.oauth.scopes, request.method, route)) {
@@ -168,7 +167,12 @@ const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, li
       openRequests?.add(caller.principal.userID, reply);
       onPersonSeen?.(caller.principal.userID);
     }
-    next();
+  };
+  const authenticate = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
+    auth
+      .check(request.headers.authorization, request.ip, challengeFor(request))
+      .then((caller) => admit(request, reply, caller))
+      .then(() => next(), next);
   };
   // A protected route checks the token in a hook of its own, decided once from the route's
   // pattern when the route is added: no per-request work to tell protected and public apart.
@@ -180,8 +184,8 @@ const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, li
   // No route answers OPTIONS but CORS's catch-all (a preflight it did not answer), so an
   // OPTIONS request is judged the same way.
   app.addHook('onRequest', (request, _reply, next) => {
-    if ((request.is404 || request.method === 'OPTIONS') && needsToken(undefined, request.url)) auth.check(request.headers.authorization, request.ip, challengeFor(request));
-    next();
+    if ((request.is404 || request.method === 'OPTIONS') && needsToken(undefined, request.url)) auth.check(request.headers.authorization, request.ip, challengeFor(request)).then(() => next(), next);
+    else next();
   });
   done();
 };

@@ -13,14 +13,12 @@ import type { Clock } from '../clock.ts';
 import { notFound } from '../errors.ts';
 import { principalOf } from '../principal.ts';
 import type { GrantUser } from './model.ts';
-import type { PendingRequests } from './pending.ts';
 import { redirectHost } from './redirects.ts';
-import type { OAuthStore } from './store.ts';
+import type { OAuthStorage } from './store.ts';
 
 export interface ConsentOptions {
-  store: OAuthStore;
+  store: OAuthStorage;
   server: OAuth2Server;
-  pending: PendingRequests;
   clock: Clock;
 }
 
@@ -60,7 +58,7 @@ async function issueCode(server: OAuth2Server, r: { clientID: string; redirectUr
 }
 
 /** The consent page's routes and the approved-connections routes. */
-export function consentRoutes(app: FastifyInstance, { store, server, pending, clock }: ConsentOptions): void {
+export function consentRoutes(app: FastifyInstance, { store, server, clock }: ConsentOptions): void {
   app.get(
     '/v1/oauth/requests/:requestID',
     {
@@ -73,14 +71,14 @@ export function consentRoutes(app: FastifyInstance, { store, server, pending, cl
       },
     },
     async (request) => {
-      const r = pending.get((request.params as { requestID: string }).requestID);
+      const r = await store.pending((request.params as { requestID: string }).requestID, clock.now());
       if (!r) throw notFound('authorization request (it may have been answered or have expired)');
       return { clientID: r.clientID, clientName: r.clientName, redirectHost: redirectHost(r.redirectUri), scopes: r.scopes };
     },
   );
   app.post('/v1/oauth/decisions', { schema: { operationId: 'decideOAuthRequest', summary: 'Allow or deny an app (the consent page)', tags: ['Apps'], body: Decision, response: { 200: Redirect } } }, async (request) => {
     const { requestID, allow } = request.body as { requestID: string; allow: boolean };
-    const r = pending.take(requestID);
+    const r = await store.takePending(requestID, clock.now());
     if (!r) throw notFound('authorization request (it may have been answered or have expired)');
     if (!allow) {
       const url = new URL(r.redirectUri);
@@ -95,7 +93,7 @@ export function consentRoutes(app: FastifyInstance, { store, server, pending, cl
     '/v1/apps',
     { schema: { operationId: 'listApps', summary: 'Apps you allowed through OAuth', tags: ['Apps'], response: { 200: Type.Object({ items: Type.Array(ConnectionView) }) } } },
     async (request) => ({
-      items: store.connections(principalOf(request)).map((c) => ({
+      items: (await store.connections(principalOf(request))).map((c) => ({
         clientID: c.clientID,
         name: c.name,
         scopes: c.scopes,
@@ -108,7 +106,7 @@ export function consentRoutes(app: FastifyInstance, { store, server, pending, cl
     '/v1/apps/:clientID',
     { schema: { operationId: 'revokeApp', summary: 'Revoke an app: its tokens stop at once', tags: ['Apps'], params: Type.Object({ clientID: Type.String({ maxLength: 100 }) }), response: { 204: Type.Null() } } },
     async (request, reply) => {
-      if (!store.revokeClient(principalOf(request), (request.params as { clientID: string }).clientID, clock.now())) throw notFound('app');
+      if (!(await store.revokeClient(principalOf(request), (request.params as { clientID: string }).clientID, clock.now()))) throw notFound('app');
       return reply.code(204).send();
     },
   );

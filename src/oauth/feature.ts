@@ -8,19 +8,17 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.ts';
 import { consentRoutes } from './consent.ts';
 import { oauthServer } from './model.ts';
-import { PendingRequests } from './pending.ts';
 import { oauthRoutes } from './routes.ts';
-import type { OAuthStore } from './store.ts';
+import type { OAuthStorage } from './store.ts';
 
 export interface OAuthFeatureOptions {
-  store: OAuthStore;
+  store: OAuthStorage;
   clock: Clock;
 }
 
 /** Register every OAuth route. */
 export async function oauthFeature(app: FastifyInstance, { store, clock }: OAuthFeatureOptions): Promise<void> {
   const server = oauthServer(store, clock);
-  const pending = new PendingRequests(clock);
-  await app.register(oauthRoutes, { store, server, pending, clock });
-  consentRoutes(app, { store, server, pending, clock });
+  await app.register(oauthRoutes, { store, server, clock });
+  consentRoutes(app, { store, server, clock });
 }

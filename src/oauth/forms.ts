@@ -6,7 +6,8 @@
  * plugin that registers the `/oauth/` routes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.ts';
+import { ApiError, storeUnavailable } from '../errors.ts';
+import { isUnavailable } from '../store/pg/errors.ts';
 
 /** An OAuth error answer (RFC 6749 §5.2 and the RFCs that reuse its shape). */
 export class OAuthError extends Error {
@@ -33,6 +34,12 @@ export function parseForm(body: string): Record<string, string> {
 
 function toOAuthError(err: unknown): OAuthError | undefined {
   if (err instanceof OAuthError) return err;
+  // The database is down or restarting (the library wraps the model's errors in `inner`): the
+  // API's retryable store_unavailable (api.md §11), in OAuth's shape, not a server error.
+  if (isUnavailable(err) || isUnavailable((err as { inner?: unknown } | undefined)?.inner)) {
+    const e = storeUnavailable();
+    return new OAuthError(e.code, e.message, e.status, e.headers);
+  }
   if (err instanceof ApiError) {
     if (err.status >= 500) return undefined;
     return new OAuthError(err.status === 401 ? 'invalid_token' : 'invalid_request', err.message, err.status, err.headers);

@@ -8,7 +8,7 @@
 import OAuth2Server from '@node-oauth/oauth2-server';
 import type { Clock } from '../clock.ts';
 import type { Principal } from '../principal.ts';
-import { ACCESS_TTL_MS, REFRESH_TTL_MS, newSecret, type OAuthStore } from './store.ts';
+import { ACCESS_TTL_MS, REFRESH_TTL_MS, newSecret, type OAuthStorage } from './store.ts';
 
 /** The scopes this server knows; `read` is given when an app asks for none. */
 export const SCOPES = ['read', 'write'] as const;
@@ -21,8 +21,8 @@ export interface GrantUser {
 
 type LibClient = { id: string; grants: string[]; redirectUris: string[] };
 
-function libClient(store: OAuthStore, id: string): LibClient | undefined {
-  const client = store.client(id);
+async function libClient(store: OAuthStorage, id: string): Promise<LibClient | undefined> {
+  const client = await store.client(id);
   return client && { id: client.id, grants: ['authorization_code', 'refresh_token'], redirectUris: client.redirectUris };
 }
 
@@ -30,13 +30,13 @@ function libClient(store: OAuthStore, id: string): LibClient | undefined {
 const libDate = (msLeft: number): Date => new Date(Date.now() + Math.max(1000, msLeft));
 
 /** Build the library's model over the store. */
-export function oauthModel(store: OAuthStore, clock: Clock) {
+export function oauthModel(store: OAuthStorage, clock: Clock) {
   return {
     generateAuthorizationCode: async () => newSecret('blc_'),
     generateAccessToken: async () => newSecret('blo_'),
     generateRefreshToken: async () => newSecret('blr_'),
 
-    getClient: async (clientId: string) => libClient(store, clientId) ?? false,
+    getClient: async (clientId: string) => (await libClient(store, clientId)) ?? false,
 
     validateScope: async (_user: unknown, _client: unknown, scope?: string[]) => {
       const asked = scope && scope.length > 0 ? scope : ['read'];
@@ -49,7 +49,7 @@ export function oauthModel(store: OAuthStore, clock: Clock) {
       user: GrantUser,
     ) => {
       // The route refuses a request without an S256 challenge before the library sees it.
-      store.saveCode(
+      await store.saveCode(
         code.authorizationCode,
         { clientID: client.id, principal: user.principal, scope: (code.scope ?? ['read']).join(' '), redirectUri: code.redirectUri, codeChallenge: code.codeChallenge ?? '' },
         clock.now(),
@@ -59,15 +59,15 @@ export function oauthModel(store: OAuthStore, clock: Clock) {
 
     getAuthorizationCode: async (authorizationCode: string) => {
       const now = clock.now();
-      const code = store.code(authorizationCode);
+      const code = await store.code(authorizationCode);
       if (!code) return false;
       if (code.usedAt !== undefined) {
         // A replayed code: whoever holds it may have stolen it; the tokens it gave stop too.
-        store.revokeGrant(code.grantID, now);
+        await store.revokeGrant(code.grantID, now);
         return false;
       }
       if (code.expiresAt <= now) return false;
-      const client = libClient(store, code.clientID);
+      const client = await libClient(store, code.clientID);
       if (!client) return false;
       return {
         authorizationCode,
@@ -81,7 +81,14 @@ export function oauthModel(store: OAuthStore, clock: Clock) {
       };
     },
 
-    revokeAuthorizationCode: async (code: { authorizationCode: string }) => store.spendCode(code.authorizationCode, clock.now()),
+    revokeAuthorizationCode: async (code: { authorizationCode: string; user: GrantUser }) => {
+      const now = clock.now();
+      if (await store.spendCode(code.authorizationCode, now)) return true;
+      // Spent between our look and now (another instance, or a concurrent request): a replay
+      // like any other, so the grant goes, whichever redemption got the tokens.
+      if (code.user.grantID) await store.revokeGrant(code.user.grantID, now);
+      return false;
+    },
 
     saveToken: async (
       token: { accessToken: string; accessTokenExpiresAt?: Date; refreshToken?: string; refreshTokenExpiresAt?: Date; scope?: string[] },
@@ -91,8 +98,8 @@ export function oauthModel(store: OAuthStore, clock: Clock) {
       const now = clock.now();
       const scope = (token.scope ?? ['read']).join(' ');
       if (!user.grantID) throw new Error('a token needs a grant');
-      store.saveToken(token.accessToken, 'access', user.grantID, scope, now, now + ACCESS_TTL_MS);
-      if (token.refreshToken) store.saveToken(token.refreshToken, 'refresh', user.grantID, scope, now, now + REFRESH_TTL_MS);
+      await store.saveToken(token.accessToken, 'access', user.grantID, scope, now, now + ACCESS_TTL_MS);
+      if (token.refreshToken) await store.saveToken(token.refreshToken, 'refresh', user.grantID, scope, now, now + REFRESH_TTL_MS);
       return {
         ...token,
         accessTokenExpiresAt: libDate(ACCESS_TTL_MS),
@@ -104,13 +111,13 @@ export function oauthModel(store: OAuthStore, clock: Clock) {
 
     getRefreshToken: async (refreshToken: string) => {
       const now = clock.now();
-      const found = store.refresh(refreshToken, now);
+      const found = await store.refresh(refreshToken, now);
       if (!found) return false;
       if (found.spent) {
-        store.revokeGrant(found.grantID, now);
+        await store.revokeGrant(found.grantID, now);
         return false;
       }
-      const client = libClient(store, found.clientID);
+      const client = await libClient(store, found.clientID);
       if (!client) return false;
       return {
         refreshToken,
@@ -123,9 +130,9 @@ export function oauthModel(store: OAuthStore, clock: Clock) {
 
     revokeToken: async (token: { refreshToken: string; user: GrantUser }) => {
       const now = clock.now();
-      if (store.spendToken(token.refreshToken, now)) return true;
+      if (await store.spendToken(token.refreshToken, now)) return true;
       // Spent between our look and now: a concurrent replay; the grant goes.
-      if (token.user.grantID) store.revokeGrant(token.user.grantID, now);
+      if (token.user.grantID) await store.revokeGrant(token.user.grantID, now);
       return false;
     },
 
@@ -135,7 +142,7 @@ export function oauthModel(store: OAuthStore, clock: Clock) {
 }
 
 /** The protocol engine: public clients (no secret), PKCE, codes of 60 s, tokens of 1 h, rotation. */
-export function oauthServer(store: OAuthStore, clock: Clock): OAuth2Server {
+export function oauthServer(store: OAuthStorage, clock: Clock): OAuth2Server {
   return new OAuth2Server({
     model: oauthModel(store, clock) as unknown as OAuth2Server.AuthorizationCodeModel,
     requireClientAuthentication: { authorization_code: false, refresh_token: false },

@@ -10,15 +10,13 @@ import type { Clock } from '../clock.ts';
 import { OAuthError, formOf, oauthForms } from './forms.ts';
 import { metadataRoutes, originOf } from './metadata.ts';
 import { SCOPES } from './model.ts';
-import type { PendingRequests } from './pending.ts';
 import { redirectProblem } from './redirects.ts';
-import { ACCESS_TTL_MS, type OAuthStore } from './store.ts';
+import { ACCESS_TTL_MS, type OAuthStorage } from './store.ts';
 
 /** What the OAuth routes work with. */
 export interface OAuthRouteOptions {
-  store: OAuthStore;
+  store: OAuthStorage;
   server: OAuth2Server;
-  pending: PendingRequests;
   clock: Clock;
 }
 
@@ -40,11 +38,11 @@ function single(query: unknown, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function authorize(app: FastifyInstance, { store, pending }: OAuthRouteOptions): void {
+function authorize(app: FastifyInstance, { store, clock }: OAuthRouteOptions): void {
   app.get('/oauth/authorize', hidden, async (request, reply) => {
     const q = request.query;
     const clientID = single(q, 'client_id');
-    const client = clientID ? store.client(clientID) : undefined;
+    const client = clientID ? await store.client(clientID) : undefined;
     if (!client) throw new OAuthError('invalid_client', 'client_id is missing or not registered here');
     const asked = single(q, 'redirect_uri');
     const redirectUri = asked ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
@@ -61,7 +59,7 @@ function authorize(app: FastifyInstance, { store, pending }: OAuthRouteOptions):
     const scope = single(q, 'scope')?.trim();
     const scopes = scope ? [...new Set(scope.split(/\s+/))].sort() : ['read'];
     if (!scopes.every((s) => (SCOPES as readonly string[]).includes(s))) return redirectError(reply, redirectUri, 'invalid_scope', 'the scopes are read and write', state);
-    const id = pending.add({ clientID: client.id, clientName: client.name, redirectUri, scopes, codeChallenge: challenge, ...(state !== undefined ? { state } : {}) });
+    const id = await store.addPending({ clientID: client.id, clientName: client.name, redirectUri, scopes, codeChallenge: challenge, ...(state !== undefined ? { state } : {}) }, clock.now());
     return reply.header('cache-control', 'no-store').redirect(`/consent.html#request=${id}`, 303);
   });
 }
@@ -82,7 +80,7 @@ function register(app: FastifyInstance, { store, clock }: OAuthRouteOptions): vo
     const method = meta.token_endpoint_auth_method ?? 'none';
     if (method !== 'none') throw new OAuthError('invalid_client_metadata', 'only public clients can register: token_endpoint_auth_method must be "none"');
     const name = typeof meta.client_name === 'string' && meta.client_name.trim() !== '' ? meta.client_name.trim().slice(0, 100) : new URL((uris as string[])[0]!).host || 'Unnamed app';
-    const client = store.registerClient(name, uris as string[], clock.now());
+    const client = await store.registerClient(name, uris as string[], clock.now());
     return reply.code(201).header('cache-control', 'no-store').send({
       client_id: client.id,
       client_id_issued_at: Math.floor(client.createdAt / 1000),
@@ -125,16 +123,16 @@ function revokeAndIntrospect(app: FastifyInstance, { store, clock }: OAuthRouteO
     const { token: value } = formOf(request);
     if (!value) throw new OAuthError('invalid_request', 'the token parameter is required');
     const now = clock.now();
-    const grant = store.grantOf(value);
+    const grant = await store.grantOf(value);
     // A refresh token stands for the whole grant; an access token for itself (RFC 7009 §2.1).
-    if (grant && store.refresh(value, now)) store.revokeGrant(grant, now);
-    else store.spendToken(value, now);
+    if (grant && (await store.refresh(value, now))) await store.revokeGrant(grant, now);
+    else await store.spendToken(value, now);
     return reply.code(200).header('cache-control', 'no-store').send({});
   });
   app.post('/oauth/introspect', hidden, async (request, reply) => {
     const { token: value } = formOf(request);
     if (!value) throw new OAuthError('invalid_request', 'the token parameter is required');
-    const grant = store.access(value, clock.now());
+    const grant = await store.access(value, clock.now());
     reply.header('cache-control', 'no-store');
     if (!grant) return { active: false };
     return {
@@ -160,7 +158,7 @@ function userinfo(app: FastifyInstance, { store, clock }: OAuthRouteOptions): vo
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const value = header && /^bearer /i.test(header) ? header.slice(7).trim() : '';
-    const grant = value ? store.access(value, clock.now()) : undefined;
+    const grant = value ? await store.access(value, clock.now()) : undefined;
     if (!grant) {
       const error = value ? 'invalid_token' : 'invalid_request';
       throw new OAuthError(error, 'send an access token given by this server: Authorization: Bearer <token>', 401, { 'www-authenticate': `Bearer error="${error}"` });

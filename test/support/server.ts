@@ -25,6 +25,9 @@ export interface TestServerOptions {
   /** Listen on this port; default: any free one. */
   port?: number;
   demoRandom?: AppDeps['demoRandom'];
+  coordinator?: AppDeps['coordinator'];
+  /** Keep the data in this PostgreSQL database (`database.url`) instead of SQLite. */
+  databaseURL?: string;
 }
 
 export interface Reply<T = any> {
@@ -61,18 +64,20 @@ export function testConfig(configure?: (c: Config) => void, dataDir?: string): C
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const clock = opts.clock ?? new ManualClock(Date.now());
   const config = testConfig(opts.configure, opts.dataDir);
+  if (opts.databaseURL !== undefined) config.database.url = opts.databaseURL;
   const app = await buildApp({
     config,
     clock,
-    db: openDatabase(config.databaseFile),
+    ...(opts.databaseURL === undefined ? { db: openDatabase(config.databaseFile) } : {}),
     logger: opts.logger ?? false,
     ...(opts.bridges ? { bridges: opts.bridges } : {}),
     ...(opts.externalBridges ? { externalBridges: opts.externalBridges } : {}),
     ...(opts.authLimits ? { authLimits: opts.authLimits } : {}),
     ...(opts.httpTimeouts ? { httpTimeouts: opts.httpTimeouts } : {}),
     ...(opts.demoRandom ? { demoRandom: opts.demoRandom } : {}),
+    ...(opts.coordinator ? { coordinator: opts.coordinator } : {}),
   });
-  const token = app.tokens.create('test', clock.now()).token;
+  const token = (await app.tokens.create('test', clock.now())).token;
   await app.fastify.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const baseURL = app.baseURL();
   const api = async (method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
@@ -101,7 +106,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     api,
     close: async () => {
       await app.close();
-      app.db.close();
+      if (opts.databaseURL === undefined) app.db.close();
     },
   };
 }
