@@ -20,6 +20,7 @@ import { DemoBridge } from './bridges/demo/bridge.ts';
 import type { Bridge } from './bridges/types.ts';
 import { LoginService } from './logins/service.ts';
 import { SessionService } from './sessions/service.ts';
+import type { Coordinator } from './coordination/coordinator.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { eventRoutes } from './sessions/events.ts';
 import { demoPages } from './bridges/demo/pages.ts';
@@ -65,6 +66,8 @@ export interface AppDeps {
   authLimits?: AuthLimits;
   /** How long the server waits on a client; {@link DEFAULT_HTTP_TIMEOUTS} by default. */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** Leases and change events across instances; the single process's by default (tests). */
+  coordinator?: Coordinator;
   /** Random bytes for the demo bridge's scan tokens and pairing codes (tests: repeatable screens). */
   demoRandom?: (size: number) => Buffer;
 }
@@ -126,6 +129,7 @@ function buildServices(deps: ServiceContext) {
       longPollMs: config.sessions.longPollSeconds * 1000,
     },
     onError: (err, context) => log.error({ err }, `error while ${context}`),
+    ...(deps.coordinator ? { coordinator: deps.coordinator } : {}),
   });
   const openRequests = new OpenRequests();
   const people = new PeopleService({
@@ -204,7 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const close = (): Promise<void> =>
     (stopping ??= (async () => {
-      sessions.close();
+      await sessions.close();
       await bridges.close();
       await fastify.close();
       commits.flush();

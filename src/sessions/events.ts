@@ -29,7 +29,7 @@ export function eventRoutes(app: FastifyInstance, sessions: SessionService, cloc
       },
     },
     async (request, reply) => {
-      const feed = sessions.feed(principalOf(request), request.params.bridgeID, request.params.loginSessionID);
+      const feed = await sessions.watch(principalOf(request), request.params.bridgeID, request.params.loginSessionID);
       const release = cap.acquire(tokenOf(request));
       reply.hijack();
       const res = reply.raw;

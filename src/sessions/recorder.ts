@@ -10,6 +10,7 @@ import type { BridgeRegistry } from '../bridges/registry.ts';
 import type { Bridge, StepOutcome } from '../bridges/types.ts';
 import type { LoginService } from '../logins/service.ts';
 import type { SessionStorage } from '../store/storage.ts';
+import type { Coordinator } from '../coordination/coordinator.ts';
 import * as machine from './machine.ts';
 import type { LiveSession } from './live.ts';
 import type { SessionTable } from './table.ts';
@@ -23,6 +24,8 @@ export interface RecorderDeps {
   logins: LoginService;
   bridges: BridgeRegistry;
   table: SessionTable;
+  /** Told of every change (after which other instances hear of it) and of every finish. */
+  coordinator: Coordinator;
   onError: (err: unknown, context: string) => void;
 }
 
@@ -68,11 +71,15 @@ export class SessionRecorder {
     if (next === live.session) return;
     const wasActive = !live.finished;
     live.update(next);
-    if (wasActive && isFinished(next)) {
+    const finished = wasActive && isFinished(next);
+    if (finished) {
       live.release();
       this.deps.table.finished(live);
     }
     this.save(live, secrets);
+    this.deps.coordinator.changed(next.id);
+    // A finished session is driven no more: any instance may read it from the store.
+    if (finished) this.deps.coordinator.release(next.id);
     live.notify();
   }
 
@@ -93,7 +100,8 @@ export class SessionRecorder {
    * Answers kept for `Idempotency-Key`s may not have been saved: dropped.
    */
   private writeLost(live: LiveSession): void {
-    if (!this.deps.table.holds(live)) return;
+    // A session forgotten since (its retention ended) is not written again.
+    if (!this.deps.table.holds(live) && !this.deps.table.retained.has(live.session.id)) return;
     const process = live.process;
     live.resetReplies();
     this.record(live, machine.writeLost(live.session, this.deps.clock.now()));
@@ -150,16 +158,13 @@ export class SessionRecorder {
     if (!live.finished && this.deps.clock.now() >= live.session.expiresAt) this.expire(live);
   }
 
-  /** A finished session's retention ended: it goes from memory and from storage. */
-  forget(live: LiveSession): void {
-    if (this.deps.table.remove(live)) {
-      // Past its retention the row goes too, or the table would grow until the next restart.
-      try {
-        this.deps.store.delete(live.session.id);
-      } catch (err) {
-        this.deps.onError(err, 'deleting a forgotten login session');
-      }
+  /** A finished session's retention ended: its row goes (it left memory when it finished). */
+  forget(id: string): void {
+    // Past its retention the row goes too, or the table would grow until the next restart.
+    try {
+      this.deps.store.delete(id);
+    } catch (err) {
+      this.deps.onError(err, 'deleting a forgotten login session');
     }
-    live.release();
   }
 }

@@ -32,14 +32,12 @@ export async function restoreSessions(deps: RestoreDeps): Promise<{ resumed: num
   // Finished sessions first, in the order their retention ends (so that each deadline is
   // added at the end of its queue), then the unfinished ones in the order they were created.
   const finished = stored.filter((s) => isFinished(s.session)).sort((a, b) => a.session.finishedAt! - b.session.finishedAt!);
-  for (const { session, bridgeState } of [...finished, ...stored.filter((s) => !isFinished(s.session))]) {
+  // Finished ones are not held: they are read from the store until their retention ends.
+  for (const { session } of finished) table.retained.add(session.id, session.finishedAt!);
+  for (const { session, bridgeState } of stored.filter((s) => !isFinished(s.session))) {
     const live = new LiveSession(session);
     const kept = replies.get(session.id);
     if (kept) live.resetReplies(kept);
-    if (isFinished(session)) {
-      table.add(live);
-      continue;
-    }
     table.addActive(live);
     if (now >= session.expiresAt) {
       recorder.record(live, machine.expiredIfDue(session, now));

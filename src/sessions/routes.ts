@@ -64,7 +64,11 @@ export function sessionRoutes(app: FastifyInstance, sessions: SessionService, lo
         response: { 200: Type.Ref('LoginSession'), ...errorResponses(400, 401, 404) },
       },
     },
-    async (request, reply) => sendJSON(reply, sessions.readJSON(principalOf(request), request.params.bridgeID, request.params.loginSessionID)),
+    async (request, reply) => {
+      const json = sessions.readJSON(principalOf(request), request.params.bridgeID, request.params.loginSessionID);
+      // A held session answers at once: no await on the hot path.
+      return sendJSON(reply, typeof json === 'string' ? json : await json);
+    },
   );
 
   r.delete(

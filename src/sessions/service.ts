@@ -2,15 +2,16 @@
  * The login-session service: what routes call. It creates sessions (within the limits), answers
  * reads, submissions and cancels for the caller, restores stored sessions at start and stops
  * them at shutdown. The parts it wires together, by lifetime:
- * - `table.ts`: the sessions in memory and their deadlines (the server's life);
+ * - `table.ts`: the unfinished sessions in memory and their expiry; `retained.ts`: finished ones,
+ *   read from the store until their retention ends (the server's life);
  * - `recorder.ts`: transitions, their saving, background waits, expiry (each session's life);
  * - `submissions.ts`: one submission at a time per session (each request's life);
  * - `restore.ts`: loading and resuming stored sessions (start-up only).
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.ts';
-import { ApiError, MESSAGES } from '../errors.ts';
-import { actingUserID, type Principal } from '../principal.ts';
+import { ApiError, MESSAGES, notFound } from '../errors.ts';
+import { actingUserID, principalKey, type Principal } from '../principal.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
 import { bridgeError, unreachable } from '../bridges/errors.ts';
 import { BridgeUnavailableError, type Bridge, type LoginProcess, type StepOutcome } from '../bridges/types.ts';
@@ -24,8 +25,12 @@ import { restoreSessions } from './restore.ts';
 import { FAILED_PROCESS, bridgeFailure } from './failures.ts';
 import { toJSON } from './view.ts';
 import { randomID } from './ids.ts';
-import { submit, type SubmissionDeps, type SubmitRequest } from './submissions.ts';
+import { submit, submitSettled, type SubmissionDeps, type SubmitRequest } from './submissions.ts';
+import type { Session } from './model.ts';
+import { then, type MaybePromise } from './maybe-promise.ts';
 import { createSubmissionDigest } from './submission-digest.ts';
+import type { Coordinator } from '../coordination/coordinator.ts';
+import { LocalCoordinator } from '../coordination/local.ts';
 
 export type { SubmitRequest } from './submissions.ts';
 
@@ -50,9 +55,28 @@ export interface SessionServiceOptions {
   logins: LoginService;
   bridges: BridgeRegistry;
   limits: SessionLimits;
+  /** Leases and change events across instances; the single process's by default. */
+  coordinator?: Coordinator;
   /** Opaque session IDs (default: 128 random bits, base64url). */
   newID?: () => string;
   onError?: (err: unknown, context: string) => void;
+}
+
+/** The answer to a cancel. */
+export interface CancelResult {
+  bridgeID: string;
+  loginSessionID: string;
+  status: 'cancelled';
+}
+
+function cancelResult(result: Session | ApiError, bridgeID: string, id: string): CancelResult {
+  if (result instanceof ApiError) throw result;
+  return { bridgeID, loginSessionID: id, status: 'cancelled' };
+}
+
+/** What a watcher sees of a finished session: its record, and no change to come. */
+function settledFeed(s: Session): SessionFeed {
+  return { json: toJSON(s), finished: true, ended: false, watcherCount: 0, watch: () => () => {} };
 }
 
 export interface CreateRequest {
@@ -75,21 +99,23 @@ export class SessionService {
   private readonly table: SessionTable;
   private readonly recorder: SessionRecorder;
   private readonly submissions: SubmissionDeps;
+  private readonly coordinator: Coordinator;
 
   constructor(private readonly opts: SessionServiceOptions) {
     this.clock = opts.clock;
     this.limits = opts.limits;
     this.newID = opts.newID ?? randomID;
     this.onError = opts.onError ?? (() => {});
+    this.coordinator = opts.coordinator ?? new LocalCoordinator();
     this.table = new SessionTable({
       clock: this.clock,
       retentionMs: this.limits.retentionMs,
       ...(this.limits.maxRetained !== undefined ? { maxRetained: this.limits.maxRetained } : {}),
       onExpiry: (live) => this.recorder.expire(live),
-      onRetentionEnd: (live) => this.recorder.forget(live),
+      onRetentionEnd: (id) => this.recorder.forget(id),
       onError: this.onError,
     });
-    this.recorder = new SessionRecorder({ clock: this.clock, store: opts.store, logins: opts.logins, bridges: opts.bridges, table: this.table, onError: this.onError });
+    this.recorder = new SessionRecorder({ clock: this.clock, store: opts.store, logins: opts.logins, bridges: opts.bridges, table: this.table, coordinator: this.coordinator, onError: this.onError });
     // Every concurrent start listens on this one signal.
     setMaxListeners(0, this.stopping.signal);
     this.submissions = {
@@ -111,9 +137,14 @@ export class SessionService {
     return this.limits.longPollMs;
   }
 
-  /** Number of sessions held in memory (active and retained). */
+  /** Number of sessions held in memory: the unfinished ones (finished ones are read from the store). */
   get size(): number {
     return this.table.size;
+  }
+
+  /** Number of finished sessions still readable (from the store) until their retention ends. */
+  get retained(): number {
+    return this.table.retained.size;
   }
 
   /**
@@ -128,18 +159,41 @@ export class SessionService {
 
   /**
    * The session's wire JSON. A read changes nothing: a session whose expiry has come but
-   * whose deadline has not fired yet reads as the expiry will record it.
+   * whose deadline has not fired yet reads as the expiry will record it. A finished session
+   * is read from the store.
    */
-  readJSON(principal: Principal, bridgeID: string, id: string): string {
-    const live = this.table.lookup(principal, bridgeID, id);
+  readJSON(principal: Principal, bridgeID: string, id: string): MaybePromise<string> {
+    const live = this.table.find(principal, bridgeID, id);
+    if (!live) return then(this.stored(principal, bridgeID, id), toJSON);
     const now = this.clock.now();
-    if (!live.finished && now >= live.session.expiresAt) return toJSON(machine.expiredIfDue(live.session, now));
+    if (now >= live.session.expiresAt) return toJSON(machine.expiredIfDue(live.session, now));
     return live.json;
   }
 
-  /** The session's changes, for a long-poll or an event stream. */
+  /** The changes of a session held here (unfinished); 404 for any other. */
   feed(principal: Principal, bridgeID: string, id: string): SessionFeed {
-    return this.table.lookup(principal, bridgeID, id);
+    const live = this.table.find(principal, bridgeID, id);
+    if (!live) throw notFound(`login session "${id}"`);
+    return live;
+  }
+
+  /** The session's changes, for an event stream: a finished one's, from the store, end at once. */
+  watch(principal: Principal, bridgeID: string, id: string): MaybePromise<SessionFeed> {
+    return this.table.find(principal, bridgeID, id) ?? then(this.stored(principal, bridgeID, id), settledFeed);
+  }
+
+  /**
+   * A session not held here, from the store: one still within its retention, as `principal`
+   * may see it, else 404 (another principal's session reads exactly like an unknown one).
+   */
+  private stored(principal: Principal, bridgeID: string, id: string): MaybePromise<Session> {
+    // Every session this process knows of is held or retained: an unknown ID costs no read.
+    if (!this.table.retained.has(id)) throw notFound(`login session "${id}"`);
+    return then(this.opts.store.read(id), (s) => {
+      if (!s || s.bridgeID !== bridgeID || (s.owner ?? '') !== principalKey(principal)) throw notFound(`login session "${id}"`);
+      if (s.finishedAt !== undefined && this.clock.now() >= s.finishedAt + this.limits.retentionMs) throw notFound(`login session "${id}"`);
+      return s;
+    });
   }
 
   /** How many sessions a Matrix user has active now (`GET /v1/users`). */
@@ -236,14 +290,25 @@ export class SessionService {
   /** Submit to the session's current step (one at a time per session; see ./submissions.ts). */
   submit(principal: Principal, bridgeID: string, id: string, req: SubmitRequest): Promise<string> {
     try {
-      return submit(this.submissions, this.table.lookup(principal, bridgeID, id), req);
+      const live = this.table.find(principal, bridgeID, id);
+      if (live) return submit(this.submissions, live, req);
+      const answered = this.table.retained.answered(id);
+      return Promise.resolve(
+        then(this.stored(principal, bridgeID, id), (session) => {
+          const key = req.idempotencyKey;
+          const kept = key === undefined ? undefined : this.opts.store.readReply(id, key);
+          return then(kept, (reply) => reply ?? submitSettled(this.submissions, session, answered, req));
+        }),
+      );
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  cancel(principal: Principal, bridgeID: string, id: string): { bridgeID: string; loginSessionID: string; status: 'cancelled' } {
-    const live = this.table.lookup(principal, bridgeID, id);
+  cancel(principal: Principal, bridgeID: string, id: string): MaybePromise<CancelResult> {
+    const live = this.table.find(principal, bridgeID, id);
+    // A finished session changes no more: cancelling it again answers the same, else 410.
+    if (!live) return then(this.stored(principal, bridgeID, id), (s) => cancelResult(machine.cancelled(s, this.clock.now()), bridgeID, id));
     // A write: a session whose time is up expires first (and then cannot be cancelled).
     this.recorder.expireIfDue(live);
     const result = machine.cancelled(live.session, this.clock.now());
@@ -266,7 +331,7 @@ export class SessionService {
    * Stop: end every background wait and timer and release every watcher. Unfinished sessions
    * stay stored as they are, so that the next start resumes or interrupts them.
    */
-  close(): void {
+  async close(): Promise<void> {
     this.stopping.abort();
     for (const live of this.table.values()) {
       const process = live.process;
@@ -278,5 +343,6 @@ export class SessionService {
       live.end();
     }
     this.table.clear();
+    await this.coordinator.close();
   }
 }

@@ -14,6 +14,9 @@ import { nextChange } from './long-poll.ts';
 import { scrubOutcome, secretValues } from './scrub.ts';
 import { bridgeFailure } from './failures.ts';
 import type { SubmissionDigest } from './submission-digest.ts';
+import type { Answered } from './retained.ts';
+import type { Session } from './model.ts';
+import { toJSON } from './view.ts';
 
 export interface SubmitRequest {
   stepID: string;
@@ -87,6 +90,19 @@ export async function submit(deps: SubmissionDeps, live: LiveSession, req: Submi
   }
 }
 
+/**
+ * Submit to a session not held here (a finished one, read from the store): a retry of the
+ * submission that answered its last step gets the session, anything else is decided by the
+ * rules without running (410 `session_finished`, 409 `step_mismatch`, 400).
+ */
+export function submitSettled(deps: SubmissionDeps, session: Session, answered: Answered | undefined, req: SubmitRequest): string {
+  const sameAsAnswered = answered !== undefined && answered.stepID === req.stepID ? answered.digest === deps.digest(req.type, req.fields ?? {}) : undefined;
+  const decision = machine.decideSubmit(session, { stepID: req.stepID, type: req.type, ...(req.fields ? { fields: req.fields } : {}), sameAsAnswered });
+  if (decision.kind === 'error') throw decision.error;
+  // A finished session is only ever replayed or refused; nothing runs on it.
+  return toJSON(session);
+}
+
 /** Keep the answer to `key` (the promise until it settles, then its JSON, stored). */
 function remember(deps: SubmissionDeps, live: LiveSession, key: string, reply: Promise<string>): void {
   live.keepReply(key, reply, MAX_KEYS_PER_SESSION);
@@ -123,8 +139,9 @@ function execute(deps: SubmissionDeps, live: LiveSession, stepID: string, input:
       secrets = secretValues(answered, input);
       outcome = scrubOutcome(outcome, secrets);
     }
-    deps.recorder.apply(live, outcome, stepID, secrets);
+    // Before the outcome is recorded: a session it finishes leaves memory with what answered it.
     live.answeredBy(stepID, digest);
+    deps.recorder.apply(live, outcome, stepID, secrets);
     return live.json;
   };
   return live.run(stepID, input, run());

@@ -54,6 +54,8 @@ export class SessionStore implements SessionStorage {
   private readonly deleteStmt;
   private readonly saveReplyStmt;
   private readonly repliesStmt;
+  private readonly readStmt;
+  private readonly readReplyStmt;
   private readonly transaction: <T>(fn: () => T) => T;
   /** Session ID → its row number (migration 3: rows are found by number, not by ID). */
   private readonly rows = new Map<string, number | bigint>();
@@ -81,6 +83,10 @@ export class SessionStore implements SessionStorage {
     this.saveReplyStmt = db.prepare(
       'INSERT OR IGNORE INTO session_replies (session_seq, idempotency_key, reply_json) SELECT seq, ?, ? FROM sessions WHERE seq = ? AND id = ?',
     );
+    this.readStmt = db.prepare<[number | bigint, string], Row>('SELECT * FROM sessions WHERE seq = ? AND id = ?');
+    this.readReplyStmt = db
+      .prepare<[number | bigint, string], string>('SELECT reply_json FROM session_replies WHERE session_seq = ? AND idempotency_key = ?')
+      .pluck();
     this.transaction = db.transaction((fn) => fn()) as <T>(fn: () => T) => T;
     this.repliesStmt = db.prepare<[], { id: string; idempotency_key: string; reply_json: string }>(
       'SELECT s.id, r.idempotency_key, r.reply_json FROM session_replies r JOIN sessions s ON s.seq = r.session_seq',
@@ -150,6 +156,19 @@ export class SessionStore implements SessionStorage {
     if (seq === undefined) return;
     this.deleteStmt.run(seq, id);
     this.rows.delete(id);
+  }
+
+  /** One session by ID (by its row number: reads see this connection's pending writes). */
+  read(id: string): Session | undefined {
+    const seq = this.rows.get(id);
+    if (seq === undefined) return undefined;
+    const row = this.readStmt.get(seq, id);
+    return row ? fromRow(row) : undefined;
+  }
+
+  readReply(id: string, key: string): string | undefined {
+    const seq = this.rows.get(id);
+    return seq === undefined ? undefined : this.readReplyStmt.get(seq, key);
   }
 
   saveReply(sessionID: string, key: string, replyJSON: string): void {

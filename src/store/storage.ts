@@ -24,6 +24,13 @@ export interface SessionStorage {
   save(s: Session, bridgeState?: unknown, onLost?: () => void): void;
   /** Run `fn` so that the writes it makes (sessions and logins) are saved together or not at all. */
   inTransaction<T>(fn: () => T): T;
+  /**
+   * The stored session `id` (a finished one, or one this process does not drive), or
+   * undefined. A synchronous store answers at once; an asynchronous one with a promise.
+   */
+  read(id: string): Session | undefined | Promise<Session | undefined>;
+  /** The answer kept for `key` on session `id`, if any (sync or async as {@link read}). */
+  readReply(id: string, key: string): string | undefined | Promise<string | undefined>;
   /** Delete one session and its answers. */
   delete(id: string): void;
   /** Keep the answer given to an `Idempotency-Key`. */

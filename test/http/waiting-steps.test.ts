@@ -33,7 +33,7 @@ test('a QR login shows a scannable code with an SVG image and an expiry, and com
   assert.match(await scanPage.text(), /Confirm sign-in/);
   const scanned = await fetch(step.display.data, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=Quinn' });
   assert.equal(scanned.status, 200);
-  await eventually(() => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID)).status === 'complete', 'completion');
+  await eventually(() => JSON.parse((s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID) as string)).status === 'complete', 'completion');
   const done = await s.api('GET', sessionPath(c.loginSessionID));
   assert.equal(done.body.status, 'complete');
   assert.equal(done.body.account.user.username, 'Quinn');
@@ -75,8 +75,8 @@ test('after the fifth code expires the session fails with login_timed_out', asyn
   const seen = new Set<string>([c.currentStep.display.data]);
   for (let i = 1; i < 5; i++) {
     s.clock.advance(20 * SEC);
-    await eventually(() => !seen.has(JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID)).currentStep.display.data), `refresh ${i}`);
-    seen.add(JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID)).currentStep.display.data);
+    await eventually(() => !seen.has(JSON.parse((s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID) as string)).currentStep.display.data), `refresh ${i}`);
+    seen.add(JSON.parse((s.app.sessions.readJSON(OWNER, 'demo', c.loginSessionID) as string)).currentStep.display.data);
   }
   assert.equal(seen.size, 5);
   s.clock.advance(20 * SEC);
@@ -221,7 +221,7 @@ test('a long-poll retried after its answer was lost gets the finished session, n
   const id = c.loginSessionID;
   const scanned = await fetch(c.currentStep.display.data, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=Rita' });
   assert.equal(scanned.status, 200);
-  await eventually(() => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', id)).status === 'complete', 'completion');
+  await eventually(() => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', id) as string).status === 'complete', 'completion');
   const retried = await poll(id, 'demo.qr');
   assert.equal(retried.status, 200);
   assert.equal(retried.body.status, 'complete');
@@ -231,7 +231,7 @@ test('a long-poll retried after its answer was lost gets the finished session, n
 
   // The same when the wait ends the login as failed (every code expired).
   const t = await createQR();
-  const current = (): { status: string; currentStep?: { display: { data: string } } } => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', t.loginSessionID));
+  const current = (): { status: string; currentStep?: { display: { data: string } } } => JSON.parse(s.app.sessions.readJSON(OWNER, 'demo', t.loginSessionID) as string);
   for (let i = 0; i < 5; i++) {
     const shown = current().currentStep?.display.data;
     s.clock.advance(20 * SEC);

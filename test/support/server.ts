@@ -25,6 +25,7 @@ export interface TestServerOptions {
   /** Listen on this port; default: any free one. */
   port?: number;
   demoRandom?: AppDeps['demoRandom'];
+  coordinator?: AppDeps['coordinator'];
 }
 
 export interface Reply<T = any> {
@@ -71,6 +72,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.authLimits ? { authLimits: opts.authLimits } : {}),
     ...(opts.httpTimeouts ? { httpTimeouts: opts.httpTimeouts } : {}),
     ...(opts.demoRandom ? { demoRandom: opts.demoRandom } : {}),
+    ...(opts.coordinator ? { coordinator: opts.coordinator } : {}),
   });
   const token = app.tokens.create('test', clock.now()).token;
   await app.fastify.listen({ host: '127.0.0.1', port: opts.port ?? 0 });

@@ -1,0 +1,40 @@
+/**
+ * The single-process {@link Coordinator} (SQLite): this process drives every session and its
+ * watchers hear of every change in memory, so leases are always held and there is nobody else
+ * to tell. It does exactly what the server did before there were several instances.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChangeListener, Coordinator } from './coordinator.ts';
+
+export class LocalCoordinator implements Coordinator {
+  readonly shared = false;
+
+  constructor(readonly instanceID: string = randomUUID()) {}
+
+  lease(id: string): true {
+    void id;
+    return true;
+  }
+
+  release(id: string): void {
+    void id;
+  }
+
+  changed(id: string): void {
+    void id;
+  }
+
+  /** Nobody else changes sessions: no listener is ever called. */
+  subscribe(listener: ChangeListener): () => void {
+    void listener;
+    return () => {};
+  }
+
+  async runOnce(name: string, task: () => Promise<void>): Promise<boolean> {
+    void name;
+    await task();
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}
