@@ -55,7 +55,11 @@ export class TokenStore implements TokenStorage {
    */
   private verified = new Map<string, ActiveToken>();
 
-  constructor(private readonly db: Db) {
+  /** `recheckMs`: the longest a change made by another process can go unseen (tests: 0). */
+  constructor(
+    private readonly db: Db,
+    private readonly recheckMs = RECHECK_MS,
+  ) {
     this.activeRows = db.prepare<[], { id: string; hash: string; user_id: string; expires_at: number | null }>(
       'SELECT id, hash, user_id, expires_at FROM tokens WHERE revoked_at IS NULL',
     );
@@ -65,7 +69,7 @@ export class TokenStore implements TokenStorage {
   /** The active tokens, read again if another process changed the database since the last look. */
   private current(): Map<string, ActiveToken> {
     const now = performance.now();
-    if (now - this.lookedAt < RECHECK_MS) return this.active;
+    if (now - this.lookedAt < this.recheckMs) return this.active;
     this.lookedAt = now;
     const version = this.dataVersion.get()!;
     if (version !== this.seenVersion) {
