@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type Db } from './store/db.ts';
 import { TokenStore } from './store/tokens.ts';
+import type { TokenStorage } from './store/storage.ts';
 import { LoginStore } from './store/logins.ts';
 import { SessionStore } from './store/sessions.ts';
 import { GroupCommit } from './store/group-commit.ts';
@@ -76,7 +77,7 @@ export interface AppDeps {
 export interface App {
   /** The HTTP front: `fastify.listen()` to serve, `fastify.inject()` to call it in memory. */
   fastify: FastifyInstance;
-  tokens: TokenStore;
+  tokens: TokenStorage;
   sessions: SessionService;
   logins: LoginService;
   bridges: BridgeRegistry;
@@ -141,6 +142,7 @@ function buildServices(deps: ServiceContext) {
     sessions,
     tokenTTLMs: config.auth.tokenTTLSeconds * 1000,
     endRequestsOf: (userID) => openRequests.end(userID),
+    onError: (err, context) => log.error({ err }, `error while ${context}`),
   });
   return { tokens, commits, bridges, logins, sessions, demo, people, openRequests };
 }
