@@ -7,8 +7,15 @@
  */
 import type { MaybePromise } from '../sessions/maybe-promise.ts';
 
-/** Hears that session `id` was changed (by another instance) and saved. */
-export type ChangeListener = (id: string) => void;
+/** What the service hears from other instances. */
+export interface CoordinatorHooks {
+  /** Session `id` was changed and saved (by any instance, this one too). */
+  changed(id: string): void;
+  /** Another instance asks this one to give up session `id` (to run a submission on it). */
+  yieldRequested(id: string): void;
+  /** This instance held the lease on `id` and lost it (another instance took the session over). */
+  leaseLost(id: string): void;
+}
 
 export interface Coordinator {
   /** This instance (a random UUID per process). */
@@ -24,12 +31,18 @@ export interface Coordinator {
    * always holds it, at once (no promise).
    */
   lease(id: string): MaybePromise<boolean>;
-  /** Give up the lease on session `id` (it finished, or this instance stops driving it). */
+  /** This instance took the lease on `id` by saving it (a new session, one taken over): renew it. */
+  adopt(id: string): void;
+  /** Stop renewing the lease on session `id` (it finished: its save cleared the lease). */
   release(id: string): void;
+  /** Give the lease on `id` up now, so that another instance may take the session at once. */
+  yieldLease(id: string): Promise<void>;
+  /** Ask whichever instance drives `id` to give it up (see {@link CoordinatorHooks.yieldRequested}). */
+  requestYield(id: string): Promise<void>;
   /** Session `id` changed: tell the other instances once the change is saved. */
   changed(id: string): void;
-  /** Hear of changes other instances made; returns the function that stops listening. */
-  subscribe(listener: ChangeListener): () => void;
+  /** Hear from the other instances (the service, once). */
+  attach(hooks: CoordinatorHooks): void;
   /**
    * Run `task` here unless another instance runs the same one now (expiry and retention
    * sweeps run once, not once per instance); resolves with whether it ran here.

@@ -4,7 +4,7 @@
  * to tell. It does exactly what the server did before there were several instances.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChangeListener, Coordinator } from './coordinator.ts';
+import type { Coordinator, CoordinatorHooks } from './coordinator.ts';
 
 export class LocalCoordinator implements Coordinator {
   readonly shared = false;
@@ -16,7 +16,20 @@ export class LocalCoordinator implements Coordinator {
     return true;
   }
 
+  adopt(id: string): void {
+    void id;
+  }
+
   release(id: string): void {
+    void id;
+  }
+
+  async yieldLease(id: string): Promise<void> {
+    void id;
+  }
+
+  /** Nobody else drives a session: never called by the service here. */
+  async requestYield(id: string): Promise<void> {
     void id;
   }
 
@@ -24,10 +37,9 @@ export class LocalCoordinator implements Coordinator {
     void id;
   }
 
-  /** Nobody else changes sessions: no listener is ever called. */
-  subscribe(listener: ChangeListener): () => void {
-    void listener;
-    return () => {};
+  /** Nobody else changes sessions: the hooks are never called. */
+  attach(hooks: CoordinatorHooks): void {
+    void hooks;
   }
 
   async runOnce(name: string, task: () => Promise<void>): Promise<boolean> {

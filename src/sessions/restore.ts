@@ -5,7 +5,7 @@
 import type { Clock } from '../clock.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
 import type { LoginProcess } from '../bridges/types.ts';
-import type { SessionStorage } from '../store/storage.ts';
+import type { SessionStorage, StoredSession } from '../store/storage.ts';
 import * as machine from './machine.ts';
 import { LiveSession } from './live.ts';
 import { isFinished } from './model.ts';
@@ -19,12 +19,14 @@ export interface RestoreDeps {
   table: SessionTable;
   recorder: SessionRecorder;
   retentionMs: number;
+  /** This instance now drives the session (its lease is renewed from now on). */
+  adopt?: (id: string) => void;
   onError: (err: unknown, context: string) => void;
 }
 
 /** Load and resume the stored sessions; returns how many were resumed and how many interrupted. */
 export async function restoreSessions(deps: RestoreDeps): Promise<{ resumed: number; interrupted: number }> {
-  const { table, recorder } = deps;
+  const { table } = deps;
   const now = deps.clock.now();
   const { sessions: stored, replies } = await deps.store.load(now - deps.retentionMs);
   let resumed = 0;
@@ -34,34 +36,47 @@ export async function restoreSessions(deps: RestoreDeps): Promise<{ resumed: num
   const finished = stored.filter((s) => isFinished(s.session)).sort((a, b) => a.session.finishedAt! - b.session.finishedAt!);
   // Finished ones are not held: they are read from the store until their retention ends.
   for (const { session } of finished) table.retained.add(session.id, session.finishedAt!);
-  for (const { session, bridgeState } of stored.filter((s) => !isFinished(s.session))) {
-    const live = new LiveSession(session);
-    const kept = replies.get(session.id);
-    if (kept) live.resetReplies(kept);
-    table.addActive(live);
-    if (now >= session.expiresAt) {
-      recorder.record(live, machine.expiredIfDue(session, now));
-      continue;
-    }
-    const bridge = deps.bridges.find(session.bridgeID);
-    const step = session.step;
-    let process: LoginProcess | undefined;
-    if (bridge?.resumeLogin && bridgeState !== undefined && step && step.type !== 'complete') {
-      try {
-        process = await bridge.resumeLogin(bridgeState, step, session.owner);
-      } catch (err) {
-        deps.onError(err, 'resuming a login session');
-      }
-    }
-    if (!process || !bridge) {
-      interrupted++;
-      recorder.record(live, machine.failed(session, machine.INTERRUPTED_ERROR, now));
-      continue;
-    }
-    resumed++;
-    live.attach(process);
-    table.scheduleExpiry(live);
-    if (step?.type === 'display_and_wait') recorder.waitInBackground(live, bridge);
+  for (const one of stored.filter((s) => !isFinished(s.session))) {
+    const outcome = await resumeStored(deps, one, replies.get(one.session.id), now);
+    if (outcome === 'resumed') resumed++;
+    else if (outcome === 'interrupted') interrupted++;
   }
   return { resumed, interrupted };
+}
+
+/**
+ * Drive one stored unfinished session here from now on (at start, or taken over from another
+ * instance): expired if its time is up, resumed where its bridge can, else failed
+ * `session_interrupted`. A session already held here is left as it is.
+ */
+export async function resumeStored(deps: RestoreDeps, stored: StoredSession, kept: ReadonlyMap<string, string> | undefined, now: number): Promise<'resumed' | 'interrupted' | 'expired' | 'held'> {
+  const { table, recorder } = deps;
+  const { session, bridgeState } = stored;
+  if (table.has(session.id)) return 'held';
+  const live = new LiveSession(session);
+  if (kept) live.resetReplies(kept);
+  table.addActive(live);
+  deps.adopt?.(session.id);
+  if (now >= session.expiresAt) {
+    recorder.record(live, machine.expiredIfDue(session, now));
+    return 'expired';
+  }
+  const bridge = deps.bridges.find(session.bridgeID);
+  const step = session.step;
+  let process: LoginProcess | undefined;
+  if (bridge?.resumeLogin && bridgeState !== undefined && step && step.type !== 'complete') {
+    try {
+      process = await bridge.resumeLogin(bridgeState, step, session.owner);
+    } catch (err) {
+      deps.onError(err, 'resuming a login session');
+    }
+  }
+  if (!process || !bridge) {
+    recorder.record(live, machine.failed(session, machine.INTERRUPTED_ERROR, now));
+    return 'interrupted';
+  }
+  live.attach(process);
+  table.scheduleExpiry(live);
+  if (step?.type === 'display_and_wait') recorder.waitInBackground(live, bridge);
+  return 'resumed';
 }

@@ -21,12 +21,14 @@ import * as machine from './machine.ts';
 import { LiveSession, type SessionFeed } from './live.ts';
 import { SessionTable } from './table.ts';
 import { SessionRecorder } from './recorder.ts';
-import { restoreSessions } from './restore.ts';
+import { restoreSessions, type RestoreDeps } from './restore.ts';
+import { Elsewhere } from './elsewhere.ts';
+import { nextChange } from './long-poll.ts';
 import { FAILED_PROCESS, bridgeFailure } from './failures.ts';
 import { toJSON } from './view.ts';
 import { randomID } from './ids.ts';
 import { submit, submitSettled, type SubmissionDeps, type SubmitRequest } from './submissions.ts';
-import type { Session } from './model.ts';
+import { isFinished, type Session } from './model.ts';
 import { then, type MaybePromise } from './maybe-promise.ts';
 import { createSubmissionDigest } from './submission-digest.ts';
 import type { Coordinator } from '../coordination/coordinator.ts';
@@ -57,6 +59,8 @@ export interface SessionServiceOptions {
   limits: SessionLimits;
   /** Leases and change events across instances; the single process's by default. */
   coordinator?: Coordinator;
+  /** How often sessions whose instance died are looked for, with several instances (ms; 5 s by default). */
+  sweepMs?: number;
   /** Opaque session IDs (default: 128 random bits, base64url). */
   newID?: () => string;
   onError?: (err: unknown, context: string) => void;
@@ -100,6 +104,8 @@ export class SessionService {
   private readonly recorder: SessionRecorder;
   private readonly submissions: SubmissionDeps;
   private readonly coordinator: Coordinator;
+  /** Sessions other instances drive (only when the store is shared). */
+  private readonly elsewhere?: Elsewhere;
 
   constructor(private readonly opts: SessionServiceOptions) {
     this.clock = opts.clock;
@@ -116,6 +122,17 @@ export class SessionService {
       onError: this.onError,
     });
     this.recorder = new SessionRecorder({ clock: this.clock, store: opts.store, logins: opts.logins, bridges: opts.bridges, table: this.table, coordinator: this.coordinator, onError: this.onError });
+    if (this.coordinator.shared) {
+      this.elsewhere = new Elsewhere({
+        clock: this.clock,
+        store: opts.store,
+        coordinator: this.coordinator,
+        table: this.table,
+        restore: this.restoreDeps(),
+        sweepMs: opts.sweepMs ?? 5000,
+        onError: this.onError,
+      });
+    }
     // Every concurrent start listens on this one signal.
     setMaxListeners(0, this.stopping.signal);
     this.submissions = {
@@ -164,7 +181,7 @@ export class SessionService {
    */
   readJSON(principal: Principal, bridgeID: string, id: string): MaybePromise<string> {
     const live = this.table.find(principal, bridgeID, id);
-    if (!live) return then(this.stored(principal, bridgeID, id), toJSON);
+    if (!live) return then(this.stored(principal, bridgeID, id), (s) => toJSON(machine.expiredIfDue(s, this.clock.now())));
     const now = this.clock.now();
     if (now >= live.session.expiresAt) return toJSON(machine.expiredIfDue(live.session, now));
     return live.json;
@@ -179,7 +196,10 @@ export class SessionService {
 
   /** The session's changes, for an event stream: a finished one's, from the store, end at once. */
   watch(principal: Principal, bridgeID: string, id: string): MaybePromise<SessionFeed> {
-    return this.table.find(principal, bridgeID, id) ?? then(this.stored(principal, bridgeID, id), settledFeed);
+    return (
+      this.table.find(principal, bridgeID, id) ??
+      then(this.stored(principal, bridgeID, id), (s) => (isFinished(s) || !this.elsewhere ? settledFeed(s) : this.elsewhere.feeds.feed(s)))
+    );
   }
 
   /**
@@ -187,8 +207,8 @@ export class SessionService {
    * may see it, else 404 (another principal's session reads exactly like an unknown one).
    */
   private stored(principal: Principal, bridgeID: string, id: string): MaybePromise<Session> {
-    // Every session this process knows of is held or retained: an unknown ID costs no read.
-    if (!this.table.retained.has(id)) throw notFound(`login session "${id}"`);
+    // Alone, this process knows every session (held or retained): an unknown ID costs no read.
+    if (!this.elsewhere && !this.table.retained.has(id)) throw notFound(`login session "${id}"`);
     return then(this.opts.store.read(id), (s) => {
       if (!s || s.bridgeID !== bridgeID || (s.owner ?? '') !== principalKey(principal)) throw notFound(`login session "${id}"`);
       if (s.finishedAt !== undefined && this.clock.now() >= s.finishedAt + this.limits.retentionMs) throw notFound(`login session "${id}"`);
@@ -259,6 +279,8 @@ export class SessionService {
     const live = new LiveSession(session);
     live.attach(started.process);
     this.table.addActive(live);
+    // Its first save takes its lease: this instance drives it.
+    this.coordinator.adopt(live.session.id);
     // The first step is recorded (and saved) at once: the placeholder is never the final record.
     this.recorder.apply(live, started.first, undefined, [], bridge);
     if (!live.finished) this.table.scheduleExpiry(live);
@@ -292,23 +314,54 @@ export class SessionService {
     try {
       const live = this.table.find(principal, bridgeID, id);
       if (live) return submit(this.submissions, live, req);
-      const answered = this.table.retained.answered(id);
-      return Promise.resolve(
-        then(this.stored(principal, bridgeID, id), (session) => {
-          const key = req.idempotencyKey;
-          const kept = key === undefined ? undefined : this.opts.store.readReply(id, key);
-          return then(kept, (reply) => reply ?? submitSettled(this.submissions, session, answered, req));
-        }),
-      );
+      return Promise.resolve(then(this.stored(principal, bridgeID, id), (session) => this.submitStored(principal, session, req)));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
+  /** Submit to a session not held here: a finished one (from the store), or one driven elsewhere. */
+  private submitStored(principal: Principal, session: Session, req: SubmitRequest): MaybePromise<string> {
+    const key = req.idempotencyKey;
+    return then(key === undefined ? undefined : this.opts.store.readReply(session.id, key), (kept) => {
+      if (kept !== undefined) return kept;
+      const elsewhere = this.elsewhere;
+      if (!elsewhere || isFinished(session)) return submitSettled(this.submissions, session, this.table.retained.answered(session.id), req);
+      const current = machine.expiredIfDue(session, this.clock.now());
+      const decision = machine.decideSubmit(current, { stepID: req.stepID, type: req.type, ...(req.fields ? { fields: req.fields } : {}) });
+      switch (decision.kind) {
+        case 'replay':
+          return toJSON(current);
+        case 'error':
+          throw decision.error;
+        case 'wait':
+          // A long-poll here wakes on the driver's NOTIFY.
+          return nextChange(elsewhere.feeds.feed(current), this.clock, req.waitMs ?? this.limits.longPollMs, req.signal);
+        case 'run':
+          // Run here: take the session over, then decide again on what the driver left.
+          return this.whenTakenOver(session.id, () => this.submit(principal, session.bridgeID, session.id, req));
+      }
+    });
+  }
+
+  /** Take session `id` over from the instance driving it, then `then()`; 503 if it would not yield. */
+  private async whenTakenOver<T>(id: string, next: () => MaybePromise<T>): Promise<T> {
+    if (!(await this.elsewhere!.takeOver(id))) {
+      throw new ApiError('bridge_unavailable', 'another instance is running this login session and did not hand it over in time; try again');
+    }
+    return next();
+  }
+
   cancel(principal: Principal, bridgeID: string, id: string): MaybePromise<CancelResult> {
     const live = this.table.find(principal, bridgeID, id);
-    // A finished session changes no more: cancelling it again answers the same, else 410.
-    if (!live) return then(this.stored(principal, bridgeID, id), (s) => cancelResult(machine.cancelled(s, this.clock.now()), bridgeID, id));
+    if (!live) {
+      return then(this.stored(principal, bridgeID, id), (s) => {
+        // Driven elsewhere: taken over here, then cancelled here (the driver has stopped).
+        if (this.elsewhere && !isFinished(s)) return this.whenTakenOver(id, () => this.cancel(principal, bridgeID, id));
+        // A finished session changes no more: cancelling it again answers the same, else 410.
+        return cancelResult(machine.cancelled(s, this.clock.now()), bridgeID, id);
+      });
+    }
     // A write: a session whose time is up expires first (and then cannot be cancelled).
     this.recorder.expireIfDue(live);
     const result = machine.cancelled(live.session, this.clock.now());
@@ -322,9 +375,25 @@ export class SessionService {
   // ---- restart and shutdown --------------------------------------------------------------
 
   /** Load stored sessions after a start (see ./restore.ts). */
-  restore(): Promise<{ resumed: number; interrupted: number }> {
+  async restore(): Promise<{ resumed: number; interrupted: number }> {
+    const restored = await restoreSessions(this.restoreDeps());
+    // With several instances, sessions whose instance dies later are taken over by the sweep.
+    this.elsewhere?.startSweeps();
+    return restored;
+  }
+
+  private restoreDeps(): RestoreDeps {
     const { clock, bridges } = this.opts;
-    return restoreSessions({ clock, store: this.opts.store, bridges, table: this.table, recorder: this.recorder, retentionMs: this.limits.retentionMs, onError: this.onError });
+    return {
+      clock,
+      store: this.opts.store,
+      bridges,
+      table: this.table,
+      recorder: this.recorder,
+      retentionMs: this.limits.retentionMs,
+      adopt: (id) => this.coordinator.adopt(id),
+      onError: this.onError,
+    };
   }
 
   /**
@@ -343,6 +412,7 @@ export class SessionService {
       live.end();
     }
     this.table.clear();
+    this.elsewhere?.close();
     await this.coordinator.close();
   }
 }

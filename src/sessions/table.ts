@@ -75,6 +75,24 @@ export class SessionTable {
     return live;
   }
 
+  /** Whether session `id` is held here. */
+  has(id: string): boolean {
+    return this.byID.has(id);
+  }
+
+  /** The session `id` if held here, whoever's it is (for what other instances ask of it). */
+  get(id: string): LiveSession | undefined {
+    return this.byID.get(id);
+  }
+
+  /** Stop holding a running session another instance drives from now on (no retention here). */
+  drop(live: LiveSession): boolean {
+    if (!this.holds(live)) return false;
+    live.setDeadline(undefined);
+    this.byID.delete(live.session.id);
+    return true;
+  }
+
   /** Whether `live` is still the one held under its ID. */
   holds(live: LiveSession): boolean {
     return this.byID.get(live.session.id) === live;

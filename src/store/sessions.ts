@@ -166,6 +166,12 @@ export class SessionStore implements SessionStorage {
     return row ? fromRow(row) : undefined;
   }
 
+  readForResume(id: string): StoredSession | undefined {
+    const seq = this.rows.get(id);
+    const r = seq === undefined ? undefined : this.readStmt.get(seq, id);
+    return r ? { session: fromRow(r), ...(r.bridge_state_json != null ? { bridgeState: JSON.parse(r.bridge_state_json) as unknown } : {}) } : undefined;
+  }
+
   readReply(id: string, key: string): string | undefined {
     const seq = this.rows.get(id);
     return seq === undefined ? undefined : this.readReplyStmt.get(seq, key);

@@ -30,6 +30,8 @@ export interface SessionStorage {
    * undefined. A synchronous store answers at once; an asynchronous one with a promise.
    */
   read(id: string): Session | undefined | Promise<Session | undefined>;
+  /** The stored session `id` with the bridge state kept to resume it (taking it over). */
+  readForResume(id: string): StoredSession | undefined | Promise<StoredSession | undefined>;
   /** The answer kept for `key` on session `id`, if any (sync or async as {@link read}). */
   readReply(id: string, key: string): string | undefined | Promise<string | undefined>;
   /** Delete one session and its answers. */

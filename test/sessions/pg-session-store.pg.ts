@@ -12,6 +12,12 @@ import { migratePostgres } from '../../src/store/pg/migrations.ts';
 import { CHANNEL, PgSessionStore } from '../../src/store/sessions-pg.ts';
 import type { Session } from '../../src/sessions/model.ts';
 
+// Registered first, so that it runs before the database is dropped.
+after(async () => {
+  assert.deepEqual(errors, [], 'no flush failed');
+  await listener.end();
+  await db.close();
+});
 const database: TestDatabase = await withDatabase();
 const db: PgDatabase = await openPostgres(database.url, { poolSize: 4 });
 let listener: pg.Client;
@@ -22,18 +28,10 @@ const errors: unknown[] = [];
 before(async () => {
   await migratePostgres(db.pool);
   listener = new pg.Client({ connectionString: database.url });
-  // The database is dropped (its connections ended) before this file's own `after` runs.
-  listener.on('error', () => {});
   await listener.connect();
   listener.on('notification', (n) => notices.push(n.payload ?? ''));
   await listener.query(`LISTEN ${CHANNEL}`);
 });
-after(async () => {
-  assert.deepEqual(errors, [], 'no flush failed');
-  await listener.end();
-  await db.close();
-});
-
 function store(instanceID: string): PgSessionStore {
   return new PgSessionStore({ pool: db.pool, instanceID, leaseMs: 15_000, now: () => now, onError: (err) => errors.push(err) });
 }
