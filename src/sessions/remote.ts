@@ -15,16 +15,15 @@ class RemoteFeed implements SessionFeed {
   ended = false;
   private readonly listeners = new Set<ChangeListener>();
 
+  readonly id: string;
+
   constructor(
-    private session: Session,
+    session: Session,
     private readonly registry: RemoteFeeds,
   ) {
+    this.id = session.id;
     this.json = toJSON(session);
     this.finished = isFinished(session);
-  }
-
-  get id(): string {
-    return this.session.id;
   }
 
   get watcherCount(): number {
@@ -32,9 +31,9 @@ class RemoteFeed implements SessionFeed {
   }
 
   update(next: Session): void {
-    if (next.updatedAt === this.session.updatedAt && next.status === this.session.status) return;
-    this.session = next;
-    this.json = toJSON(next);
+    const json = toJSON(next);
+    if (json === this.json) return;
+    this.json = json;
     this.finished = isFinished(next);
     this.notify();
   }

@@ -406,7 +406,7 @@ export class SessionService {
       const process = live.process;
       // A login a bridge cannot resume after a restart is lost anyway: stop it and its timers.
       // One it can resume stays alive on the bridge for the next start to pick up.
-      if (process && !this.opts.bridges.find(live.session.bridgeID)?.resumeLogin) {
+      if (process && (!process.resumeState || !this.opts.bridges.find(live.session.bridgeID)?.resumeLogin)) {
         void process.cancel().catch((err: unknown) => this.onError(err, 'stopping a login at shutdown'));
       }
       live.end();

@@ -22,7 +22,10 @@ describeStores('SQLite', {
       tokens: new TokenStore(db, 0),
       people: new PeopleStore(db),
       cookies: new DemoCookieStore(db),
-      close: () => Promise.resolve(db.close()),
+      close: () => {
+        db.close();
+        return Promise.resolve();
+      },
     });
   },
   destroy: () => Promise.resolve(dir?.remove()),

@@ -7,7 +7,7 @@ import type { Clock } from '../../clock.ts';
 import type { DemoCookieStorage, LoginStorage } from '../../store/storage.ts';
 import type { Bridge, BridgeDescriptor, LoginFlow, LoginProcess, ProvisioningCapabilities, StartLoginOptions, StepOutcome } from '../types.ts';
 import { UnknownLoginError } from '../types.ts';
-import { PasswordProcess, passwordStep } from './password.ts';
+import { PasswordProcess, isPasswordState, passwordStep } from './password.ts';
 import { CodeProcess, QrProcess } from './display.ts';
 import { CookieProcess, DemoCookies, cookiesStep } from './cookies.ts';
 import { Pairings, type RandomBytes } from './pairings.ts';
@@ -28,6 +28,11 @@ export interface DemoBridgeOptions {
   random?: RandomBytes;
   /** Most issued sign-in cookies kept at once (the oldest go first); 1,000 by default. */
   maxCookies?: number;
+  /**
+   * Whether password and cookie logins resume on another instance (several instances on
+   * PostgreSQL). Off for one process, where a restart interrupts them as it always did.
+   */
+  resumable?: boolean;
 }
 
 export const DEMO_FLOWS: readonly LoginFlow[] = [
@@ -106,7 +111,7 @@ export class DemoBridge implements Bridge {
     switch (options.flowID) {
       case 'password':
       case 'password-2fa':
-        return { process: new PasswordProcess(options.flowID === 'password-2fa'), first: { kind: 'step', step: passwordStep(username) } };
+        return { process: new PasswordProcess(options.flowID === 'password-2fa', this.opts.resumable), first: { kind: 'step', step: passwordStep(username) } };
       case 'qr':
         return QrProcess.start({
           clock: this.opts.clock,
@@ -120,10 +125,22 @@ export class DemoBridge implements Bridge {
         return { process, first: process.first };
       }
       case 'cookies':
-        return { process: new CookieProcess(this.cookies), first: { kind: 'step', step: cookiesStep(this.opts.baseURL()) } };
+        return { process: new CookieProcess(this.cookies, this.opts.resumable), first: { kind: 'step', step: cookiesStep(this.opts.baseURL()) } };
       default:
         return { process: new PasswordProcess(false), first: { kind: 'failed', error: { code: 'bridge_error', message: `unknown flow "${options.flowID}"` } } };
     }
+  }
+
+  /**
+   * Resume a login another instance (or the last process) left: the password and cookie flows
+   * from their stored state. A QR or pairing-code login waits on a token held in the memory of
+   * the instance that showed it, so it cannot be resumed (it ends `session_interrupted`).
+   */
+  async resumeLogin(state: unknown): Promise<LoginProcess | undefined> {
+    if (!this.opts.resumable) return undefined;
+    if (isPasswordState(state)) return PasswordProcess.resume(state);
+    if ((state as { kind?: unknown } | null)?.kind === 'cookies') return new CookieProcess(this.cookies, true);
+    return undefined;
   }
 
   /** Logging out of the demo network has nothing remote to do. */

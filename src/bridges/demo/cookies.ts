@@ -79,7 +79,16 @@ export function cookiesStep(baseURL: string): CookiesStep {
 }
 
 export class CookieProcess implements LoginProcess {
-  constructor(private readonly cookies: DemoCookies) {}
+  /** `resumable`: keep a resume state (several instances); one process keeps none, as before. */
+  constructor(
+    private readonly cookies: DemoCookies,
+    private readonly resumable = false,
+  ) {}
+
+  /** Nothing but the flow: the cookie it waits for is in the database, for any instance. */
+  resumeState(): { kind: 'cookies' } | undefined {
+    return this.resumable ? { kind: 'cookies' } : undefined;
+  }
 
   async submit(input: StepInput): Promise<StepOutcome> {
     const username = await this.cookies.redeem(input.session ?? '');

@@ -41,13 +41,46 @@ function codeStep(instructions: string): UserInputStep {
 
 const failedCredentials = (message: string): StepOutcome => ({ kind: 'failed', error: { code: 'invalid_credentials', message } });
 
+/** What a password login keeps to be resumed by another instance: never the password or a code. */
+export interface PasswordResumeState {
+  kind: 'password';
+  withCode: boolean;
+  stage: 'password' | 'code' | 'done';
+  username?: string;
+  wrongCodes: number;
+}
+
+/** Whether `state` is a {@link PasswordResumeState}. */
+export function isPasswordState(state: unknown): state is PasswordResumeState {
+  const s = state as Partial<PasswordResumeState> | null;
+  return typeof s === 'object' && s !== null && s.kind === 'password' && typeof s.withCode === 'boolean' && typeof s.wrongCodes === 'number';
+}
+
 /** A password login, optionally followed by a two-factor code. */
 export class PasswordProcess implements LoginProcess {
   private username?: string;
   private wrongCodes = 0;
   private stage: 'password' | 'code' | 'done' = 'password';
 
-  constructor(private readonly withCode: boolean) {}
+  /** `resumable`: keep a resume state (several instances); one process keeps none, as before. */
+  constructor(
+    private readonly withCode: boolean,
+    private readonly resumable = false,
+  ) {}
+
+  /** The login as another instance left it (api.md §11: a demo session resumes from its stored state). */
+  static resume(state: PasswordResumeState): PasswordProcess {
+    const p = new PasswordProcess(state.withCode, true);
+    p.stage = state.stage;
+    p.wrongCodes = state.wrongCodes;
+    if (state.username !== undefined) p.username = state.username;
+    return p;
+  }
+
+  resumeState(): PasswordResumeState | undefined {
+    if (!this.resumable) return undefined;
+    return { kind: 'password', withCode: this.withCode, stage: this.stage, ...(this.username !== undefined ? { username: this.username } : {}), wrongCodes: this.wrongCodes };
+  }
 
   async submit(input: StepInput): Promise<StepOutcome> {
     if (this.stage === 'password') {
