@@ -16,7 +16,7 @@ const logins = new LoginStore(db);
 const apply = db.transaction((writes: StoreWrite[]) => {
   for (const w of writes) {
     if (w.kind === 'session') sessions.save(w.session);
-    else logins.upsert(w.login, w.now);
+    else void logins.upsert(w.login, w.now);
   }
 });
 

@@ -9,12 +9,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { DestinationStream } from 'pino';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
-import { openDatabase, type Db } from './store/db.ts';
-import { TokenStore } from './store/tokens.ts';
-import { LoginStore } from './store/logins.ts';
-import { SessionStore } from './store/sessions.ts';
-import { GroupCommit } from './store/group-commit.ts';
-import { DemoCookieStore } from './store/demo-cookies.ts';
+import type { Db } from './store/db.ts';
+import { openStores, type Stores } from './app-stores.ts';
+import type { TokenStorage } from './store/storage.ts';
 import { BridgeRegistry } from './bridges/registry.ts';
 import { DemoBridge } from './bridges/demo/bridge.ts';
 import type { Bridge } from './bridges/types.ts';
@@ -42,7 +39,6 @@ import { waiterCaps } from './http/per-token-caps.ts';
 import { MatrixOpenID } from './people/matrix-openid.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { PeopleService } from './people/service.ts';
-import { PeopleStore } from './store/people.ts';
 import { webRoutes } from './web/plugin.ts';
 import { mcpRoutes } from './mcp/http.ts';
 
@@ -76,7 +72,7 @@ export interface AppDeps {
 export interface App {
   /** The HTTP front: `fastify.listen()` to serve, `fastify.inject()` to call it in memory. */
   fastify: FastifyInstance;
-  tokens: TokenStore;
+  tokens: TokenStorage;
   sessions: SessionService;
   logins: LoginService;
   bridges: BridgeRegistry;
@@ -88,25 +84,22 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** What {@link buildServices} needs besides the deps: the resolved clock and database, and where to log. */
+/** What {@link buildServices} needs besides the deps: the resolved clock and stores, and where to log. */
 interface ServiceContext extends AppDeps {
   clock: Clock;
-  db: Db;
+  stores: Stores;
   baseURL: () => string;
   log: FastifyBaseLogger;
 }
 
-/** The stores, bridges and services on one database. */
+/** The bridges and services on the stores of one database. */
 function buildServices(deps: ServiceContext) {
-  const { config, clock, db, baseURL, log } = deps;
-  const tokens = new TokenStore(db);
-  // The writes of one event-loop turn share a commit; answers wait for it (the onSend hook).
-  const commits = new GroupCommit(db, (err) => log.error({ err }, 'error while committing to the database'));
-  const loginStore = new LoginStore(db, commits);
-  const sessionStore = new SessionStore(db, commits);
+  const { config, clock, stores, baseURL, log } = deps;
+  const { tokens, logins: loginStore, sessions: sessionStore } = stores;
+  const coordinator = deps.coordinator ?? stores.coordinator;
   const bridgeList: Bridge[] = [];
   const demo = config.demo.enabled
-    ? new DemoBridge({ clock, logins: loginStore, cookieStore: new DemoCookieStore(db), baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes, maxCookies: config.demo.maxCookies, random: deps.demoRandom })
+    ? new DemoBridge({ clock, logins: loginStore, cookieStore: stores.demoCookies, baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes, maxCookies: config.demo.maxCookies, random: deps.demoRandom })
     : undefined;
   if (demo) bridgeList.push(demo);
   // The connectors' own lines (a refused start, a transport error, a failed cancel): ids, statuses
@@ -129,20 +122,21 @@ function buildServices(deps: ServiceContext) {
       longPollMs: config.sessions.longPollSeconds * 1000,
     },
     onError: (err, context) => log.error({ err }, `error while ${context}`),
-    ...(deps.coordinator ? { coordinator: deps.coordinator } : {}),
+    ...(coordinator ? { coordinator } : {}),
   });
   const openRequests = new OpenRequests();
   const people = new PeopleService({
     clock,
     openid: new MatrixOpenID({ allowedUsers: config.matrix.allowedUsers, homeservers: config.matrix.homeservers }),
     tokens,
-    people: new PeopleStore(db),
+    people: stores.people,
     logins,
     sessions,
     tokenTTLMs: config.auth.tokenTTLSeconds * 1000,
     endRequestsOf: (userID) => openRequests.end(userID),
+    onError: (err, context) => log.error({ err }, `error while ${context}`),
   });
-  return { tokens, commits, bridges, logins, sessions, demo, people, openRequests };
+  return { tokens, bridges, logins, sessions, demo, people, openRequests };
 }
 
 /**
@@ -157,8 +151,6 @@ function homeserverOrigins(homeservers: Readonly<Record<string, string>>): strin
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
-  const db = deps.db ?? openDatabase(config.databaseFile);
-  const ownsDb = deps.db === undefined;
   let listening: { baseURL: string; hostname: string; port: number } | undefined;
   const baseURL = (): string => listening?.baseURL ?? `http://${config.host}:${config.port}`;
   const fastify = Fastify({
@@ -167,7 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   hardenRawServer(fastify.server, { maxConnections: maxConnectionsFor(openFileLimit(), config.limits.maxConnections) });
 
-  const { tokens, commits, bridges, logins, sessions, demo, people, openRequests } = buildServices({ ...deps, clock, db, baseURL, log: fastify.log });
+  const stores = await openStores({ config, clock, ...(deps.db ? { db: deps.db } : {}), onError: (err, context) => fastify.log.error({ err }, `error while ${context}`) });
+  const { tokens, bridges, logins, sessions, demo, people, openRequests } = buildServices({ ...deps, clock, stores, baseURL, log: fastify.log });
   const whenSaved = (done: (saved: boolean) => void): void => sessions.whenSaved(done);
   // Restoring asks the bridges over the network: it belongs to starting, not to building. The
   // server is ready once the restored sessions are saved.
@@ -211,9 +204,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await sessions.close();
       await bridges.close();
       await fastify.close();
-      commits.flush();
-      if (ownsDb) db.close();
+      await stores.close();
     })());
 
-  return { fastify, tokens, sessions, logins, bridges, db, clock, baseURL, close };
+  return {
+    fastify,
+    tokens,
+    sessions,
+    logins,
+    bridges,
+    get db(): Db {
+      if (!stores.db) throw new Error('this app keeps its data in PostgreSQL (database.url), not SQLite');
+      return stores.db;
+    },
+    clock,
+    baseURL,
+    close,
+  };
 }

@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   bridge_unavailable: 503,
   homeserver_unavailable: 503,
+  store_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -46,6 +47,7 @@ export const MESSAGES = {
   unsupported_media_type: 'request bodies must be JSON (Content-Type: application/json), not compressed',
   internal_error: 'Something went wrong on the server. The error was logged; please report it.',
   shutting_down: 'the server is shutting down',
+  store_unavailable: 'the database cannot be reached right now; try again in a moment',
 } as const;
 
 /** Codes whose responses carry `x-should-retry: false`: every 409, and 5xx a retry cannot fix. */
@@ -102,6 +104,11 @@ export function internalError(): ApiError {
 }
 
 /** A 404 `not_found` for a named kind of thing. */
+/** The database cannot be reached (api.md §11): 503, retryable. */
+export function storeUnavailable(): ApiError {
+  return new ApiError('store_unavailable', MESSAGES.store_unavailable, undefined, { 'retry-after': '1' });
+}
+
 export function notFound(what: string): ApiError {
   return new ApiError('not_found', `${what} not found`);
 }

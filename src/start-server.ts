@@ -13,9 +13,9 @@ import { isTerminal, prettyLogStream } from './http/pretty-log.ts';
 import { createBridgev2Bridges } from './bridges/external.ts';
 
 /** Create the first token when none exists, and write it to an owner-only file. */
-function ensureFirstToken(app: App, file: string): { token?: string; created: boolean } {
-  if (app.tokens.isEmpty()) {
-    const { token } = app.tokens.create('first-start', Date.now());
+async function ensureFirstToken(app: App, file: string): Promise<{ token?: string; created: boolean }> {
+  if (await app.tokens.isEmpty()) {
+    const { token } = await app.tokens.create('first-start', Date.now());
     // A fresh owner-only file: never one left there before (its mode, or a planted symlink).
     rmSync(file, { force: true });
     writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
@@ -23,7 +23,7 @@ function ensureFirstToken(app: App, file: string): { token?: string; created: bo
   }
   try {
     const token = readFileSync(file, 'utf8').trim();
-    if (app.tokens.verify(token, Date.now()) !== undefined) return { token, created: false };
+    if ((await app.tokens.verify(token, Date.now())) !== undefined) return { token, created: false };
   } catch {
     // No token file: the owner has their own tokens.
   }
@@ -36,7 +36,7 @@ export async function startServer(config: Config, out: NodeJS.WritableStream): P
   const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && isTerminal(out));
   const app = await buildApp({ config, externalBridges: createBridgev2Bridges, ...(pretty ? { logStream: await prettyLogStream(out) } : {}) });
   const tokenFile = path.join(config.dataDir, TOKEN_FILE_NAME);
-  const first = ensureFirstToken(app, tokenFile);
+  const first = await ensureFirstToken(app, tokenFile);
   try {
     await app.fastify.listen({ host: config.host, port: config.port, listenTextResolver: () => LISTENING_MESSAGE });
   } catch (err) {

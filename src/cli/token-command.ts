@@ -8,7 +8,7 @@ import { renderTable } from './client/terminal/table.ts';
 import type { ProgramIO } from './program.ts';
 
 /** Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the database cannot be used. */
-function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: TokenStore, config: Config, db: Db) => T): T | undefined {
+async function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: TokenStore, config: Config, db: Db) => Promise<T>): Promise<T | undefined> {
   const config = loadConfig({ ...(dataDir !== undefined ? { dataDir } : {}) }, io.env);
   let db;
   try {
@@ -21,7 +21,7 @@ function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: 
     return undefined;
   }
   try {
-    return fn(new TokenStore(db), config, db);
+    return await fn(new TokenStore(db), config, db);
   } finally {
     db.close();
   }
@@ -35,16 +35,16 @@ export function tokenCommand(io: ProgramIO): Command {
     .option('--name <name>', 'a name to recognise it by', 'cli')
     .option('--user <mxid>', "a person's token (like @alice:example.org), expiring after auth.tokenTTLSeconds; without it, the owner's")
     .option('--data-dir <dir>', 'the server\'s data directory')
-    .action((opts: { name: string; user?: string; dataDir?: string }) => {
+    .action(async (opts: { name: string; user?: string; dataDir?: string }) => {
       if (opts.user !== undefined && !/^@[^:\s]+:\S+$/.test(opts.user)) {
         io.stderr.write(`bridge-login: "${opts.user}" is not a Matrix user ID (like @alice:example.org)\n`);
         process.exitCode = 64;
         return;
       }
-      const created = withTokens(opts.dataDir, io, (t, config, db) => {
+      const created = await withTokens(opts.dataDir, io, async (t, config, db) => {
         const now = Date.now();
         if (opts.user === undefined) return t.create(opts.name, now);
-        new PeopleStore(db).seen(opts.user, now, true);
+        await new PeopleStore(db).seen(opts.user, now, true);
         return t.create(opts.name, now, { userID: opts.user, expiresAt: now + config.auth.tokenTTLSeconds * 1000 });
       });
       if (!created) return;
@@ -57,8 +57,8 @@ export function tokenCommand(io: ProgramIO): Command {
     .description('List tokens (never their secrets): a table, or JSON with --json')
     .option('--data-dir <dir>', 'the server\'s data directory')
     .option('--json', 'print the tokens as JSON')
-    .action((opts: { dataDir?: string; json?: boolean }) => {
-      const list = withTokens(opts.dataDir, io, (t) => t.list());
+    .action(async (opts: { dataDir?: string; json?: boolean }) => {
+      const list = await withTokens(opts.dataDir, io, (t) => t.list());
       if (!list) return;
       io.stdout.write(formatTokenList(list, opts.json === true));
     });
@@ -66,8 +66,8 @@ export function tokenCommand(io: ProgramIO): Command {
     .command('revoke <id>')
     .description('Revoke a token by its id (see token list)')
     .option('--data-dir <dir>', 'the server\'s data directory')
-    .action((id: string, opts: { dataDir?: string }) => {
-      const done = withTokens(opts.dataDir, io, (t) => t.revoke(id, Date.now()));
+    .action(async (id: string, opts: { dataDir?: string }) => {
+      const done = await withTokens(opts.dataDir, io, (t) => t.revoke(id, Date.now()));
       if (done === undefined) return;
       if (!done) {
         io.stderr.write(`bridge-login: no active token with id "${id}"\n`);

@@ -12,6 +12,7 @@ import { DATABASE_FILE_NAME, defaultDataDir } from './paths.ts';
 import type { Provider } from '../bridges/types.ts';
 import type { Bridgev2BridgeConfig } from '../bridges/bridgev2/config.ts';
 import { isServerName } from '../people/server-name.ts';
+import { readDatabase, type DatabaseConfig } from './database.ts';
 
 /** `yaml`'s parser, loaded only when a config file is read (most starts have none). */
 function parseYAML(text: string): unknown {
@@ -23,8 +24,10 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
-  /** SQLite file, or `:memory:`. */
+  /** SQLite file, or `:memory:` (used when `database.url` is not set). */
   databaseFile: string;
+  /** PostgreSQL (`database.url`) and its pool and leases (api.md §11). */
+  database: DatabaseConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Log lines as JSON, or one readable line each; `auto`: readable on a terminal, JSON elsewhere. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -264,7 +267,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     file = (doc as Obj | null) ?? {};
   }
   const r: Reader = new Reader(env, source);
-  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges', 'matrix', 'auth', 'trustProxy', 'limits']);
+  r.known(file, '', ['host', 'port', 'dataDir', 'logLevel', 'logFormat', 'allowedHosts', 'corsOrigins', 'sessions', 'demo', 'bridges', 'matrix', 'auth', 'trustProxy', 'limits', 'database']);
 
   const host = flags.host ?? env.BRIDGE_LOGIN_HOST ?? r.string(file, 'host', '') ?? '127.0.0.1';
   const portRaw = flags.port ?? env.BRIDGE_LOGIN_PORT ?? (file.port as string | number | undefined) ?? 23373;
@@ -314,6 +317,15 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
   const maxConnections = r.int(limitsRaw, 'maxConnections', 'limits', 1, 1_000_000);
   if (maxConnections !== undefined) limits.maxConnections = maxConnections;
 
+  const databaseRaw = file.database ?? {};
+  if (!isObj(databaseRaw)) r.fail('database', 'must be a mapping');
+  r.known(databaseRaw, 'database', ['url', 'poolSize', 'leaseSeconds']);
+  const database = readDatabase(
+    { url: r.string(databaseRaw, 'url', 'database'), poolSize: r.int(databaseRaw, 'poolSize', 'database', 1, 1000), leaseSeconds: r.int(databaseRaw, 'leaseSeconds', 'database', 1, 3600) },
+    env,
+    source,
+  );
+
   const bridgesRaw = file.bridges ?? [];
   if (!Array.isArray(bridgesRaw)) r.fail('bridges', 'must be a list');
   const seen = new Set<string>();
@@ -324,6 +336,7 @@ export function loadConfig(flags: ConfigFlags, env: Readonly<Record<string, stri
     port,
     dataDir,
     databaseFile: path.join(dataDir, DATABASE_FILE_NAME),
+    database,
     logLevel,
     logFormat,
     allowedHosts: r.strings(file, 'allowedHosts', '') ?? [],

@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Clock } from '../clock.ts';
-import type { TokenHolder, TokenStore } from '../store/tokens.ts';
+import type { TokenHolder, TokenStorage } from '../store/storage.ts';
 import { ApiError } from '../errors.ts';
 import { rememberToken } from './per-token-caps.ts';
 import { matrixUser, type Principal } from '../principal.ts';
@@ -41,13 +41,13 @@ export class Authenticator {
   private failures = new Map<string, { count: number; resetAt: number }>();
 
   constructor(
-    private readonly tokens: TokenStore,
+    private readonly tokens: TokenStorage,
     private readonly clock: Clock,
     private readonly limits: AuthLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Throws the right `ApiError` unless `header` carries a valid token; returns whom it speaks for. */
-  check(header: string | undefined, client: string): TokenHolder {
+  /** Rejects with the right `ApiError` unless `header` carries a valid token; resolves to whom it speaks for. */
+  async check(header: string | undefined, client: string): Promise<TokenHolder> {
     const token = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     // No token is no guess, and it is all a web page can send (a cross-origin request with an
     // Authorization header needs a preflight, which is refused): it never counts, so that no page
@@ -62,7 +62,7 @@ export class Authenticator {
       const seconds = Math.max(1, Math.ceil((record.resetAt - now) / 1000));
       throw new ApiError('rate_limited', `too many failed authentications; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
     }
-    const holder = this.tokens.verify(token, now);
+    const holder = await this.tokens.verify(token, now);
     if (holder === undefined) {
       this.fail(client, now);
       throw new ApiError('invalid_token', 'the access token is unknown, revoked or expired');
@@ -109,7 +109,7 @@ export class OpenRequests {
 
 /** What the auth plugin checks tokens against. */
 export interface AuthOptions {
-  tokens: TokenStore;
+  tokens: TokenStorage;
   clock: Clock;
   limits?: AuthLimits;
   /** Where people's requests are kept while open (see {@link OpenRequests}). */
@@ -120,8 +120,7 @@ export interface AuthOptions {
 
 const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, limits, openRequests, onPersonSeen }, done) => {
   const auth = new Authenticator(tokens, clock, limits);
-  const authenticate = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
-    const holder = auth.check(request.headers.authorization, request.ip);
+  const admit = (request: FastifyRequest, reply: FastifyReply, holder: TokenHolder): void => {
     // The services act for the principal the token belongs to (api.md §10).
     const req = request as FastifyRequest & { principal?: Principal; tokenID?: string };
     req.tokenID = holder.id;
@@ -131,7 +130,12 @@ const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, li
       openRequests?.add(holder.userID, reply);
       onPersonSeen?.(holder.userID);
     }
-    next();
+  };
+  const authenticate = (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void => {
+    auth
+      .check(request.headers.authorization, request.ip)
+      .then((holder) => admit(request, reply, holder))
+      .then(() => next(), next);
   };
   // A protected route checks the token in a hook of its own, decided once from the route's
   // pattern when the route is added: no per-request work to tell protected and public apart.
@@ -143,8 +147,8 @@ const authPlugin: FastifyPluginCallback<AuthOptions> = (app, { tokens, clock, li
   // No route answers OPTIONS but CORS's catch-all (a preflight it did not answer), so an
   // OPTIONS request is judged the same way.
   app.addHook('onRequest', (request, _reply, next) => {
-    if ((request.is404 || request.method === 'OPTIONS') && needsToken(undefined, request.url)) auth.check(request.headers.authorization, request.ip);
-    next();
+    if ((request.is404 || request.method === 'OPTIONS') && needsToken(undefined, request.url)) auth.check(request.headers.authorization, request.ip).then(() => next(), next);
+    else next();
   });
   done();
 };

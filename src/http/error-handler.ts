@@ -4,7 +4,8 @@
  * mapped to their codes, anything else a 500 that says nothing internal.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, MESSAGES, NO_RETRY_CODES, internalError, invalidJSON, invalidRequest, type ValidationIssue } from '../errors.ts';
+import { isUnavailable } from '../store/pg/errors.ts';
+import { ApiError, MESSAGES, NO_RETRY_CODES, internalError, invalidJSON, invalidRequest, storeUnavailable, type ValidationIssue } from '../errors.ts';
 
 interface AjvIssue {
   keyword: string;
@@ -73,6 +74,8 @@ export function toApiError(err: unknown): ApiError | undefined {
       return invalidJSON();
   }
   if (e instanceof SyntaxError) return invalidJSON();
+  // The database (PostgreSQL) is down or restarting: the request may be retried (api.md §11).
+  if (isUnavailable(err)) return storeUnavailable();
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     // Fastify's FST_ERR_CTP_BODY_TOO_LARGE and FST_ERR_CTP_INVALID_MEDIA_TYPE carry these statuses.
     if (e.statusCode === 413) return new ApiError('payload_too_large', MESSAGES.payload_too_large);

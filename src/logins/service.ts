@@ -11,7 +11,7 @@ import { ApiError, notFound } from '../errors.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
 import { bridgeError } from '../bridges/errors.ts';
 import { BridgeUnavailableError, UnknownLoginError, type Bridge, type Provider, type CompletedLogin, type RemoveScope } from '../bridges/types.ts';
-import type { LoginStore, StoredLogin } from '../store/logins.ts';
+import type { LoginStorage, StoredLogin } from '../store/storage.ts';
 import { accountIDOf, toAccount, toBridgeLogin, type AccountWire, type BridgeLoginWire } from './view.ts';
 
 export interface BridgeView {
@@ -34,7 +34,7 @@ export class LoginService {
   private readonly refreshing = new Map<string, Promise<boolean>>();
 
   constructor(
-    private readonly store: LoginStore,
+    private readonly store: LoginStorage,
     private readonly bridges: BridgeRegistry,
     private readonly clock: Clock,
     private readonly refreshMs = 2000,
@@ -73,12 +73,12 @@ export class LoginService {
     const seen = new Set<string>();
     for (const l of live) {
       seen.add(l.loginID);
-      const stored = this.store.get(id, l.loginID, owner);
-      this.store.upsert({ bridgeID: id, loginID: l.loginID, status: l.status, statusText: l.statusText, user: l.user ?? stored?.user ?? { id: l.loginID } }, now, owner);
+      const stored = await this.store.get(id, l.loginID, owner);
+      await this.store.upsert({ bridgeID: id, loginID: l.loginID, status: l.status, statusText: l.statusText, user: l.user ?? stored?.user ?? { id: l.loginID } }, now, owner);
     }
-    for (const s of this.store.list(id, owner)) {
+    for (const s of await this.store.list(id, owner)) {
       if (!seen.has(s.loginID) && s.status !== 'logged_out') {
-        this.store.upsert({ ...s, status: 'logged_out', statusText: 'The bridge no longer has this login.' }, now, owner);
+        await this.store.upsert({ ...s, status: 'logged_out', statusText: 'The bridge no longer has this login.' }, now, owner);
       }
     }
     return true;
@@ -98,7 +98,7 @@ export class LoginService {
   async getWire(principal: Principal, bridgeID: string, loginID: string): Promise<BridgeLoginWire> {
     const bridge = this.bridges.get(bridgeID);
     await this.logins(principal, bridge);
-    const login = this.store.get(bridgeID, loginID, principalKey(principal));
+    const login = await this.store.get(bridgeID, loginID, principalKey(principal));
     if (!login) throw notFound(`login "${loginID}" on bridge "${bridgeID}"`);
     return toBridgeLogin(login, bridge.descriptor);
   }
@@ -117,9 +117,9 @@ export class LoginService {
       const prefix = `${bridge.descriptor.id}_`;
       if (!accountID.startsWith(prefix)) continue;
       const loginID = accountID.slice(prefix.length);
-      if (!this.store.get(bridge.descriptor.id, loginID, owner)) continue;
+      if (!(await this.store.get(bridge.descriptor.id, loginID, owner))) continue;
       await this.logins(principal, bridge);
-      const login = this.store.get(bridge.descriptor.id, loginID, owner);
+      const login = await this.store.get(bridge.descriptor.id, loginID, owner);
       if (login) return toAccount(login, bridge.descriptor);
     }
     throw notFound(`account "${accountID}"`);
@@ -136,7 +136,7 @@ export class LoginService {
       statusText = health.statusText;
       if (reachable) reachable = await this.refresh(principal, bridge);
     }
-    const logins = this.store.list(d.id, principalKey(principal));
+    const logins = await this.store.list(d.id, principalKey(principal));
     const accounts = logins.map((l) => toAccount(l, d));
     const connected = logins.some((l) => l.status === 'connected');
     let status: BridgeView['status'];
@@ -174,18 +174,18 @@ export class LoginService {
    * Resolve the login a reconnect names by `loginID` and/or `accountID` (400 when unknown on
    * this bridge or when the two disagree).
    */
-  resolveReconnect(principal: Principal, bridgeID: string, loginID?: string, accountID?: string): string | undefined {
+  async resolveReconnect(principal: Principal, bridgeID: string, loginID?: string, accountID?: string): Promise<string | undefined> {
     const owner = principalKey(principal);
     let fromAccount: string | undefined;
     if (accountID !== undefined) {
       const prefix = `${bridgeID}_`;
       fromAccount = accountID.startsWith(prefix) ? accountID.slice(prefix.length) : undefined;
-      if (fromAccount === undefined || !this.store.get(bridgeID, fromAccount, owner)) {
+      if (fromAccount === undefined || !(await this.store.get(bridgeID, fromAccount, owner))) {
         throw new ApiError('unknown_account', `account "${accountID}" does not exist on bridge "${bridgeID}"`);
       }
     }
     if (loginID !== undefined) {
-      if (!this.store.get(bridgeID, loginID, owner)) throw new ApiError('unknown_login', `login "${loginID}" does not exist on bridge "${bridgeID}"`);
+      if (!(await this.store.get(bridgeID, loginID, owner))) throw new ApiError('unknown_login', `login "${loginID}" does not exist on bridge "${bridgeID}"`);
       if (fromAccount !== undefined && fromAccount !== loginID) {
         throw new ApiError('unknown_account', `account "${accountID}" does not belong to login "${loginID}"`);
       }
@@ -194,25 +194,33 @@ export class LoginService {
     return fromAccount;
   }
 
-  count(principal: Principal, bridgeID: string): number {
+  count(principal: Principal, bridgeID: string): Promise<number> {
     return this.store.count(bridgeID, principalKey(principal));
   }
 
   /** How many logins each principal holds, by principal key (`GET /v1/users`). */
-  countByPrincipal(): Map<string, number> {
+  countByPrincipal(): Promise<Map<string, number>> {
     return this.store.countByOwner();
   }
 
   /**
    * Record a completed login. A reconnect that ended on another identity replaces the login
-   * it was started for, as bridgev2 bridges do.
+   * it was started for, as bridgev2 bridges do. Called inside `SessionStorage.inTransaction`:
+   * the writes join the session's (a store that runs them at once throws here when they fail;
+   * one that saves later fails the transaction, whose session write then reports it lost), so
+   * the answer is made from what is written, not from reading it back.
    */
   completed(principal: Principal, bridge: Bridge, login: CompletedLogin, reconnectOf: string | undefined): { account: AccountWire; login: BridgeLoginWire } {
     const d = bridge.descriptor;
     const now = this.clock.now();
     const owner = principalKey(principal);
-    if (reconnectOf !== undefined && reconnectOf !== login.loginID) this.store.delete(d.id, reconnectOf, owner);
-    const stored = this.store.upsert({ bridgeID: d.id, loginID: login.loginID, status: login.status, statusText: login.statusText, user: login.user }, now, owner);
+    // The session's lost-write report covers these writes: their own rejections say nothing more.
+    if (reconnectOf !== undefined && reconnectOf !== login.loginID) this.store.delete(d.id, reconnectOf, owner).catch(() => {});
+    const write = { bridgeID: d.id, loginID: login.loginID, status: login.status, statusText: login.statusText, user: login.user };
+    this.store.upsert(write, now, owner).catch(() => {});
+    // As read back from the store: the user as JSON keeps it.
+    const stored: StoredLogin = { ...write, user: JSON.parse(JSON.stringify(login.user)) as StoredLogin['user'], owner, createdAt: now, updatedAt: now };
+    if (stored.statusText === undefined) delete stored.statusText;
     return { account: toAccount(stored, d), login: toBridgeLogin(stored, d) };
   }
 
@@ -220,7 +228,7 @@ export class LoginService {
   async remove(principal: Principal, bridgeID: string, loginID: string, scope: RemoveScope): Promise<{ affectedAccountIDs: string[] }> {
     const bridge = this.bridges.get(bridgeID);
     const owner = principalKey(principal);
-    const login = this.store.get(bridgeID, loginID, owner);
+    const login = await this.store.get(bridgeID, loginID, owner);
     if (!login) throw notFound(`login "${loginID}" on bridge "${bridgeID}"`);
     if (!bridge.descriptor.removeScopes.includes(scope)) {
       throw new ApiError('unsupported_scope', `scope "${scope}" is not one of ${bridge.descriptor.removeScopes.map((s) => `"${s}"`).join(', ')}`, {
@@ -233,7 +241,7 @@ export class LoginService {
       // The bridge no longer knows it: removing our copy is what the user asked for.
       if (!(err instanceof UnknownLoginError)) throw bridgeError(bridgeID, err) ?? err;
     }
-    this.store.delete(bridgeID, loginID, owner);
+    await this.store.delete(bridgeID, loginID, owner);
     return { affectedAccountIDs: [accountIDOf(bridgeID, loginID)] };
   }
 }

@@ -6,7 +6,7 @@
 import type { Static } from 'typebox';
 import type { BridgeDescriptor, LoginStatus, Provider, RemoveScope, User } from '../bridges/types.ts';
 import type { AccountStatus as AccountStatusSchema } from '../schemas/common.ts';
-import type { StoredLogin } from '../store/logins.ts';
+import type { StoredLogin } from '../store/storage.ts';
 
 export type AccountStatus = Static<typeof AccountStatusSchema>;
 

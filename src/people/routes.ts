@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../errors.ts';
 import { principalOf, tokenIDOf } from '../principal.ts';
 import { errorResponses } from '../schemas/common.ts';
-import type { TokenStore } from '../store/tokens.ts';
+import type { TokenStorage } from '../store/storage.ts';
 import type { Clock } from '../clock.ts';
 import { SERVER_NAME_PATTERN } from './server-name.ts';
 import type { PeopleService } from './service.ts';
@@ -36,7 +36,7 @@ function ownerOnly(request: FastifyRequest): void {
   if (principalOf(request).kind !== 'owner') throw new ApiError('forbidden', 'only the owner of this server may do this');
 }
 
-export function peopleRoutes(app: FastifyInstance, people: PeopleService, tokens: TokenStore, clock: Clock): void {
+export function peopleRoutes(app: FastifyInstance, people: PeopleService, tokens: TokenStorage, clock: Clock): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post(
@@ -59,7 +59,7 @@ export function peopleRoutes(app: FastifyInstance, people: PeopleService, tokens
     { schema: { operationId: 'signOut', summary: 'Revoke the token this request carries', tags: ['People'], response: { 204: Type.Null(), ...errorResponses(401) } } },
     async (request, reply) => {
       const id = tokenIDOf(request);
-      if (id !== undefined) tokens.revoke(id, clock.now());
+      if (id !== undefined) await tokens.revoke(id, clock.now());
       return reply.code(204).send(null);
     },
   );
@@ -76,7 +76,7 @@ export function peopleRoutes(app: FastifyInstance, people: PeopleService, tokens
     },
     async (request) => {
       ownerOnly(request);
-      return { items: people.list() };
+      return { items: await people.list() };
     },
   );
 

@@ -8,8 +8,7 @@ import type { Clock } from '../clock.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { LoginService } from '../logins/service.ts';
 import type { SessionService } from '../sessions/service.ts';
-import type { PeopleStore } from '../store/people.ts';
-import type { TokenStore } from '../store/tokens.ts';
+import type { PeopleStorage, TokenStorage } from '../store/storage.ts';
 import { MatrixSignInError, type MatrixOpenID } from './matrix-openid.ts';
 
 /** `POST /v1/auth/matrix`'s answer. */
@@ -31,14 +30,16 @@ export interface PersonView {
 export interface PeopleServiceOptions {
   clock: Clock;
   openid: MatrixOpenID;
-  tokens: TokenStore;
-  people: PeopleStore;
+  tokens: TokenStorage;
+  people: PeopleStorage;
   logins: LoginService;
   sessions: SessionService;
   /** Lifetime of an issued token (`auth.tokenTTLSeconds`). */
   tokenTTLMs: number;
   /** Ends the person's open requests (long-polls, event streams); given by the auth plugin. */
   endRequestsOf: (userID: string) => void;
+  /** Hears a last-seen write that failed (the request it came with goes on). */
+  onError?: (err: unknown, context: string) => void;
 }
 
 export class PeopleService {
@@ -59,22 +60,21 @@ export class PeopleService {
     }
     const now = this.opts.clock.now();
     const expiresAt = now + this.opts.tokenTTLMs;
-    const { token } = this.opts.tokens.create('matrix sign-in', now, { userID, expiresAt });
-    this.opts.people.seen(userID, now, true);
+    const { token } = await this.opts.tokens.create('matrix sign-in', now, { userID, expiresAt });
+    await this.opts.people.seen(userID, now, true);
     return { accessToken: token, userID, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** A person's request came in (moves their last-seen time, at most once a minute). */
   seen(userID: string): void {
-    this.opts.people.seen(userID, this.opts.clock.now());
+    this.opts.people.seen(userID, this.opts.clock.now()).catch((err: unknown) => this.opts.onError?.(err, "recording when a person was last seen"));
   }
 
   /** Everyone who ever signed in, with what they hold now. */
-  list(): PersonView[] {
+  async list(): Promise<PersonView[]> {
     const now = this.opts.clock.now();
-    const tokens = this.opts.tokens.activeByUser(now);
-    const logins = this.opts.logins.countByPrincipal();
-    return this.opts.people.list().map((p) => ({
+    const [tokens, logins, people] = await Promise.all([this.opts.tokens.activeByUser(now), this.opts.logins.countByPrincipal(), this.opts.people.list()]);
+    return people.map((p) => ({
       userID: p.userID,
       tokens: tokens.get(p.userID) ?? 0,
       accounts: logins.get(p.userID) ?? 0,
@@ -84,9 +84,9 @@ export class PeopleService {
   }
 
   /** Sign a person out everywhere; 404 for someone who never signed in. */
-  signOut(userID: string): { userID: string; revoked: number } {
-    const revoked = this.opts.tokens.revokeUser(userID, this.opts.clock.now());
-    if (revoked === 0 && !this.opts.people.has(userID)) throw notFound(`user "${userID}"`);
+  async signOut(userID: string): Promise<{ userID: string; revoked: number }> {
+    const revoked = await this.opts.tokens.revokeUser(userID, this.opts.clock.now());
+    if (revoked === 0 && !(await this.opts.people.has(userID))) throw notFound(`user "${userID}"`);
     this.opts.endRequestsOf(userID);
     return { userID, revoked };
   }

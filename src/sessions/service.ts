@@ -230,11 +230,11 @@ export class SessionService {
   async create(principal: Principal, bridgeID: string, req: CreateRequest): Promise<string> {
     if (this.stopping.signal.aborted) throw new ApiError('bridge_unavailable', MESSAGES.shutting_down);
     const bridge = this.opts.bridges.getEnabled(bridgeID);
-    const reconnect = this.opts.logins.resolveReconnect(principal, bridgeID, req.loginID, req.accountID);
+    const reconnect = await this.opts.logins.resolveReconnect(principal, bridgeID, req.loginID, req.accountID);
     const d = bridge.descriptor;
     // Before the bridge is asked: the count is ours, so a down bridge answers 403 (no retry can
     // help), not a 503 that retrying clients would repeat only to meet the same 403 later.
-    if (reconnect === undefined && d.maxLogins !== undefined && this.opts.logins.count(principal, bridgeID) >= d.maxLogins) {
+    if (reconnect === undefined && d.maxLogins !== undefined && (await this.opts.logins.count(principal, bridgeID)) >= d.maxLogins) {
       throw new ApiError('login_limit_reached', `bridge "${bridgeID}" already has its maximum of ${d.maxLogins} login${d.maxLogins === 1 ? '' : 's'}`);
     }
     const flowID = await this.pickFlow(bridge, req.flowID);

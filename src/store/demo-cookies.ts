@@ -3,8 +3,10 @@
  * each was issued for; each is taken (deleted) when used, and the oldest go past a cap.
  */
 import type { Db } from './db.ts';
+import type { DemoCookieStorage } from './storage.ts';
 
-export class DemoCookieStore {
+/** The SQLite implementation of {@link DemoCookieStorage}. */
+export class DemoCookieStore implements DemoCookieStorage {
   private readonly insertStmt;
   private readonly takeStmt;
   private readonly purgeStmt;
@@ -20,27 +22,30 @@ export class DemoCookieStore {
   }
 
   /** Number of values kept. */
-  count(): number {
-    return this.countStmt.get()!;
+  count(): Promise<number> {
+    return Promise.resolve(this.countStmt.get()!);
   }
 
   /** Delete the `n` oldest values. */
-  evictOldest(n: number): void {
+  evictOldest(n: number): Promise<void> {
     if (n > 0) this.evictStmt.run(n);
+    return Promise.resolve();
   }
 
   /** Keep a value's hash, issued at `now` for `username`. */
-  add(valueHash: string, username: string, now: number): void {
+  add(valueHash: string, username: string, now: number): Promise<void> {
     this.insertStmt.run(valueHash, username, now);
+    return Promise.resolve();
   }
 
   /** The username a hash was issued for, at or after `since`, deleting it; undefined when none. */
-  take(valueHash: string, since: number): string | undefined {
-    return this.takeStmt.get(valueHash, since)?.username;
+  take(valueHash: string, since: number): Promise<string | undefined> {
+    return Promise.resolve(this.takeStmt.get(valueHash, since)?.username);
   }
 
   /** Delete values issued before `cutoff`. */
-  purgeBefore(cutoff: number): void {
+  purgeBefore(cutoff: number): Promise<void> {
     this.purgeStmt.run(cutoff);
+    return Promise.resolve();
   }
 }

@@ -5,18 +5,9 @@
 import type { Db } from './db.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { LoginStatus, User } from '../bridges/types.ts';
+import type { LoginStorage, LoginWrite, StoredLogin } from './storage.ts';
 
-export interface StoredLogin {
-  /** The principal the login belongs to: '' for the owner, else a Matrix user ID. */
-  owner: string;
-  bridgeID: string;
-  loginID: string;
-  status: LoginStatus;
-  statusText?: string;
-  user: User;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { StoredLogin } from './storage.ts';
 
 interface Row {
   user_id: string;
@@ -42,7 +33,8 @@ function fromRow(r: Row): StoredLogin {
   };
 }
 
-export class LoginStore {
+/** The SQLite implementation of {@link LoginStorage}: each statement runs when called. */
+export class LoginStore implements LoginStorage {
   private readonly byBridge;
   private readonly one;
   private readonly all;
@@ -72,30 +64,30 @@ export class LoginStore {
   }
 
   /** The logins of one principal (`owner`: '' for the owner, else a Matrix user ID) on a bridge. */
-  list(bridgeID: string, owner = ''): StoredLogin[] {
-    return this.byBridge.all(owner, bridgeID).map(fromRow);
+  list(bridgeID: string, owner = ''): Promise<StoredLogin[]> {
+    return Promise.resolve(this.byBridge.all(owner, bridgeID).map(fromRow));
   }
 
-  listAll(owner = ''): StoredLogin[] {
-    return this.all.all(owner).map(fromRow);
+  listAll(owner = ''): Promise<StoredLogin[]> {
+    return Promise.resolve(this.all.all(owner).map(fromRow));
   }
 
-  get(bridgeID: string, loginID: string, owner = ''): StoredLogin | undefined {
+  get(bridgeID: string, loginID: string, owner = ''): Promise<StoredLogin | undefined> {
     const r = this.one.get(owner, bridgeID, loginID);
-    return r ? fromRow(r) : undefined;
+    return Promise.resolve(r ? fromRow(r) : undefined);
   }
 
-  count(bridgeID: string, owner = ''): number {
-    return this.countStmt.get(owner, bridgeID)?.n ?? 0;
+  count(bridgeID: string, owner = ''): Promise<number> {
+    return Promise.resolve(this.countStmt.get(owner, bridgeID)?.n ?? 0);
   }
 
   /** How many logins each principal holds (`GET /v1/users`). */
-  countByOwner(): Map<string, number> {
-    return new Map(this.perOwner.all().map((r) => [r.user_id, r.n]));
+  countByOwner(): Promise<Map<string, number>> {
+    return Promise.resolve(new Map(this.perOwner.all().map((r) => [r.user_id, r.n])));
   }
 
-  /** Create or update a login; returns the stored row. */
-  upsert(login: { bridgeID: string; loginID: string; status: LoginStatus; statusText?: string; user: User }, now: number, owner = ''): StoredLogin {
+  /** Create or update a login; resolves to the stored row. The statement runs at once, in the current transaction if any. */
+  upsert(login: LoginWrite, now: number, owner = ''): Promise<StoredLogin> {
     this.commits?.join();
     const row = this.upsertStmt.get({
       owner,
@@ -106,11 +98,11 @@ export class LoginStore {
       userJSON: JSON.stringify(login.user),
       now,
     });
-    return fromRow(row!);
+    return Promise.resolve(fromRow(row!));
   }
 
-  delete(bridgeID: string, loginID: string, owner = ''): boolean {
+  delete(bridgeID: string, loginID: string, owner = ''): Promise<boolean> {
     this.commits?.join();
-    return this.deleteStmt.run(owner, bridgeID, loginID).changes > 0;
+    return Promise.resolve(this.deleteStmt.run(owner, bridgeID, loginID).changes > 0);
   }
 }

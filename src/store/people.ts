@@ -3,17 +3,15 @@
  * seen moves at sign-in and with their requests, written at most once a minute per person.
  */
 import type { Db } from './db.ts';
+import type { PeopleStorage, PersonRow } from './storage.ts';
+
+export type { PersonRow } from './storage.ts';
 
 /** How often a person's requests may move their last-seen time in the database. */
 const SEEN_EVERY_MS = 60_000;
 
-export interface PersonRow {
-  userID: string;
-  firstSeenAt: number;
-  lastSeenAt: number;
-}
-
-export class PeopleStore {
+/** The SQLite implementation of {@link PeopleStorage}. */
+export class PeopleStore implements PeopleStorage {
   private readonly upsertStmt;
   private readonly allStmt;
   private readonly oneStmt;
@@ -30,18 +28,28 @@ export class PeopleStore {
   }
 
   /** Record that `userID` was seen at `now` (always at sign-in; at most once a minute otherwise). */
-  seen(userID: string, now: number, force = false): void {
-    const last = this.written.get(userID);
-    if (!force && last !== undefined && now - last < SEEN_EVERY_MS) return;
-    this.written.set(userID, now);
+  seen(userID: string, now: number, force = false): Promise<void> {
+    if (!seenDue(this.written, userID, now, force)) return Promise.resolve();
     this.upsertStmt.run(userID, now, now);
+    return Promise.resolve();
   }
 
-  list(): PersonRow[] {
-    return this.allStmt.all().map((r) => ({ userID: r.user_id, firstSeenAt: r.first_seen_at, lastSeenAt: r.last_seen_at }));
+  list(): Promise<PersonRow[]> {
+    return Promise.resolve(this.allStmt.all().map((r) => ({ userID: r.user_id, firstSeenAt: r.first_seen_at, lastSeenAt: r.last_seen_at })));
   }
 
-  has(userID: string): boolean {
-    return this.oneStmt.get(userID) !== undefined;
+  has(userID: string): Promise<boolean> {
+    return Promise.resolve(this.oneStmt.get(userID) !== undefined);
   }
+}
+
+/**
+ * Whether a person's last-seen time is due to be written at `now` (always with `force`), noting
+ * it in `written` (user → when last written in this process) when it is.
+ */
+export function seenDue(written: Map<string, number>, userID: string, now: number, force: boolean): boolean {
+  const last = written.get(userID);
+  if (!force && last !== undefined && now - last < SEEN_EVERY_MS) return false;
+  written.set(userID, now);
+  return true;
 }

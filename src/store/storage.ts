@@ -5,6 +5,7 @@
  * an asynchronous store (PostgreSQL, api.md §11) can queue its writes the same way.
  */
 import type { Session } from '../sessions/model.ts';
+import type { LoginStatus, User } from '../bridges/types.ts';
 
 export interface StoredSession {
   session: Session;
@@ -46,4 +47,117 @@ export interface SessionStorage {
   load(cutoff: number): Promise<StoredSessions>;
   /** Call `callback` once every write made so far is saved (true) or lost (false). */
   whenSaved(callback: (saved: boolean) => void): void;
+}
+
+// ---- Logins, tokens, people and the demo bridge's cookies -------------------------------------
+// Every method returns a Promise: the SQLite store runs its statement when called (a failure may
+// throw at once), the PostgreSQL store when a pooled connection is free. A failure the database
+// causes by being unreachable rejects with an error for which `isUnavailable` (pg/errors.ts) holds.
+
+/** A login of a bridge, as stored. */
+export interface StoredLogin {
+  /** The principal the login belongs to: '' for the owner, else a Matrix user ID. */
+  owner: string;
+  bridgeID: string;
+  loginID: string;
+  status: LoginStatus;
+  statusText?: string;
+  user: User;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What {@link LoginStorage.upsert} writes. */
+export interface LoginWrite {
+  bridgeID: string;
+  loginID: string;
+  status: LoginStatus;
+  statusText?: string;
+  user: User;
+}
+
+/**
+ * The logins of every bridge. `owner` is the principal key ('' for the owner). Writes made inside
+ * `SessionStorage.inTransaction` are saved with that transaction's session writes, or not at all.
+ */
+export interface LoginStorage {
+  /** One principal's logins on a bridge, oldest first. */
+  list(bridgeID: string, owner?: string): Promise<StoredLogin[]>;
+  /** One principal's logins on every bridge. */
+  listAll(owner?: string): Promise<StoredLogin[]>;
+  get(bridgeID: string, loginID: string, owner?: string): Promise<StoredLogin | undefined>;
+  count(bridgeID: string, owner?: string): Promise<number>;
+  /** How many logins each principal holds (`GET /v1/users`). */
+  countByOwner(): Promise<Map<string, number>>;
+  /** Create or update a login; resolves to the stored row. */
+  upsert(login: LoginWrite, now: number, owner?: string): Promise<StoredLogin>;
+  /** Delete a login; false when there was none. */
+  delete(bridgeID: string, loginID: string, owner?: string): Promise<boolean>;
+}
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  createdAt: number;
+  revokedAt?: number;
+  /** The Matrix user the token belongs to; none for the owner's tokens. */
+  userID?: string;
+  /** When it stops working; none for tokens that never expire. */
+  expiresAt?: number;
+}
+
+/** Whom a valid token speaks for. */
+export interface TokenHolder {
+  /** The token's id (never its secret). */
+  id: string;
+  /** The Matrix user; undefined for the owner. */
+  userID?: string;
+}
+
+/**
+ * Access tokens, kept only as hashes. A revocation counts at once for every process on the
+ * database: `verify` never answers from a cache another process's revocation could leave stale.
+ */
+export interface TokenStorage {
+  /** Create a token; the returned secret is never stored. Without `options.userID` it is the owner's. */
+  create(name: string, now: number, options?: { userID?: string; expiresAt?: number }): Promise<{ token: string; info: TokenInfo }>;
+  /** Whom the token speaks for, or undefined when it is unknown, revoked or expired at `now`. */
+  verify(token: string, now: number): Promise<TokenHolder | undefined>;
+  list(): Promise<TokenInfo[]>;
+  /** Revoke by id; false when no such active token exists. */
+  revoke(id: string, now: number): Promise<boolean>;
+  /** Revoke every token of a Matrix user; resolves to how many were active. */
+  revokeUser(userID: string, now: number): Promise<number>;
+  /** How many unrevoked, unexpired tokens each Matrix user holds. */
+  activeByUser(now: number): Promise<Map<string, number>>;
+  /** Whether no token was ever created. */
+  isEmpty(): Promise<boolean>;
+}
+
+export interface PersonRow {
+  userID: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+/** The people who signed in with Matrix, and when each was first and last seen. */
+export interface PeopleStorage {
+  /** Record that `userID` was seen at `now` (always with `force`; otherwise at most once a minute). */
+  seen(userID: string, now: number, force?: boolean): Promise<void>;
+  list(): Promise<PersonRow[]>;
+  has(userID: string): Promise<boolean>;
+}
+
+/** The demo bridge's issued sign-in cookies: only their hashes, each taken once. */
+export interface DemoCookieStorage {
+  /** Number of values kept. */
+  count(): Promise<number>;
+  /** Delete the `n` oldest values. */
+  evictOldest(n: number): Promise<void>;
+  /** Keep a value's hash, issued at `now` for `username`. */
+  add(valueHash: string, username: string, now: number): Promise<void>;
+  /** The username a hash was issued for, at or after `since`, deleting it; undefined when none. */
+  take(valueHash: string, since: number): Promise<string | undefined>;
+  /** Delete values issued before `cutoff`. */
+  purgeBefore(cutoff: number): Promise<void>;
 }

@@ -12,25 +12,9 @@
 import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from './db.ts';
+import type { TokenHolder, TokenInfo, TokenStorage } from './storage.ts';
 
-export interface TokenInfo {
-  id: string;
-  name: string;
-  createdAt: number;
-  revokedAt?: number;
-  /** The Matrix user the token belongs to; none for the owner's tokens. */
-  userID?: string;
-  /** When it stops working; none for tokens that never expire. */
-  expiresAt?: number;
-}
-
-/** Whom a valid token speaks for. */
-export interface TokenHolder {
-  /** The token's id (never its secret). */
-  id: string;
-  /** The Matrix user; undefined for the owner. */
-  userID?: string;
-}
+export type { TokenHolder, TokenInfo } from './storage.ts';
 
 interface ActiveToken {
   id: string;
@@ -48,11 +32,13 @@ const MAX_VERIFIED = 64;
 // crypto.hash (Node 20.12+) skips making a Hash object, a share of every request (docs/benchmarks.md).
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 
-function hashToken(token: string): Buffer {
+/** The SHA-256 of a token: what is stored of it. */
+export function hashToken(token: string): Buffer {
   return oneShot ? oneShot('sha256', token, 'buffer') : createHash('sha256').update(token).digest();
 }
 
-export class TokenStore {
+/** The SQLite implementation of {@link TokenStorage}. */
+export class TokenStore implements TokenStorage {
   /** hash (hex) → token, for tokens that are not revoked. */
   private active = new Map<string, ActiveToken>();
   private readonly activeRows;
@@ -69,7 +55,11 @@ export class TokenStore {
    */
   private verified = new Map<string, ActiveToken>();
 
-  constructor(private readonly db: Db) {
+  /** `recheckMs`: the longest a change made by another process can go unseen (tests: 0). */
+  constructor(
+    private readonly db: Db,
+    private readonly recheckMs = RECHECK_MS,
+  ) {
     this.activeRows = db.prepare<[], { id: string; hash: string; user_id: string; expires_at: number | null }>(
       'SELECT id, hash, user_id, expires_at FROM tokens WHERE revoked_at IS NULL',
     );
@@ -79,7 +69,7 @@ export class TokenStore {
   /** The active tokens, read again if another process changed the database since the last look. */
   private current(): Map<string, ActiveToken> {
     const now = performance.now();
-    if (now - this.lookedAt < RECHECK_MS) return this.active;
+    if (now - this.lookedAt < this.recheckMs) return this.active;
     this.lookedAt = now;
     const version = this.dataVersion.get()!;
     if (version !== this.seenVersion) {
@@ -100,22 +90,21 @@ export class TokenStore {
    * Create a token; the returned secret is never stored and cannot be shown again. Without
    * `options.userID` it is the owner's.
    */
-  create(name: string, now: number, options: { userID?: string; expiresAt?: number } = {}): { token: string; info: TokenInfo } {
-    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    const id = randomBytes(6).toString('hex');
-    const hash = hashToken(token);
+  create(name: string, now: number, options: { userID?: string; expiresAt?: number } = {}): Promise<{ token: string; info: TokenInfo }> {
+    const made = newToken(name, now, options);
     this.db
       .prepare('INSERT INTO tokens (id, name, hash, created_at, user_id, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, name, hash.toString('hex'), now, options.userID ?? '', options.expiresAt ?? null);
+      .run(made.info.id, name, made.hash, now, options.userID ?? '', options.expiresAt ?? null);
     this.readAgain();
-    const info: TokenInfo = { id, name, createdAt: now };
-    if (options.userID !== undefined) info.userID = options.userID;
-    if (options.expiresAt !== undefined) info.expiresAt = options.expiresAt;
-    return { token, info };
+    return Promise.resolve({ token: made.token, info: made.info });
   }
 
   /** Whom the token speaks for, or undefined when it is unknown, revoked or expired at `now`. */
-  verify(token: string, now: number): TokenHolder | undefined {
+  verify(token: string, now: number): Promise<TokenHolder | undefined> {
+    return Promise.resolve(this.verifyNow(token, now));
+  }
+
+  private verifyNow(token: string, now: number): TokenHolder | undefined {
     const active = this.current();
     let found = this.verified.get(token);
     if (found === undefined) {
@@ -130,7 +119,7 @@ export class TokenStore {
     return found.userID === '' ? { id: found.id } : { id: found.id, userID: found.userID };
   }
 
-  list(): TokenInfo[] {
+  list(): Promise<TokenInfo[]> {
     const rows = this.db.prepare('SELECT id, name, created_at, revoked_at, user_id, expires_at FROM tokens ORDER BY created_at, id').all() as {
       id: string;
       name: string;
@@ -139,42 +128,56 @@ export class TokenStore {
       user_id: string;
       expires_at: number | null;
     }[];
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      createdAt: r.created_at,
-      ...(r.revoked_at != null ? { revokedAt: r.revoked_at } : {}),
-      ...(r.user_id !== '' ? { userID: r.user_id } : {}),
-      ...(r.expires_at != null ? { expiresAt: r.expires_at } : {}),
-    }));
+    return Promise.resolve(rows.map(tokenInfoOf));
   }
 
   /** Revoke every token of a Matrix user; returns how many were active. */
-  revokeUser(userID: string, now: number): number {
+  revokeUser(userID: string, now: number): Promise<number> {
     const changed = this.db.prepare("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND user_id <> '' AND revoked_at IS NULL").run(now, userID).changes;
     this.readAgain();
-    return changed;
+    return Promise.resolve(changed);
   }
 
   /** How many unrevoked, unexpired tokens each Matrix user holds. */
-  activeByUser(now: number): Map<string, number> {
+  activeByUser(now: number): Promise<Map<string, number>> {
     const rows = this.db
       .prepare<[number], { user_id: string; n: number }>(
         "SELECT user_id, count(*) AS n FROM tokens WHERE user_id <> '' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) GROUP BY user_id",
       )
       .all(now);
-    return new Map(rows.map((r) => [r.user_id, r.n]));
+    return Promise.resolve(new Map(rows.map((r) => [r.user_id, r.n])));
   }
 
   /** Revoke by id; false when no such active token exists. */
-  revoke(id: string, now: number): boolean {
+  revoke(id: string, now: number): Promise<boolean> {
     const changed = this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
     this.readAgain();
-    return changed;
+    return Promise.resolve(changed);
   }
 
-  /** Whether any token was ever created (first start creates one when none exists). */
-  isEmpty(): boolean {
-    return this.db.prepare('SELECT 1 FROM tokens LIMIT 1').get() === undefined;
+  /** Whether no token was ever created (first start creates one when none exists). */
+  isEmpty(): Promise<boolean> {
+    return Promise.resolve(this.db.prepare('SELECT 1 FROM tokens LIMIT 1').get() === undefined);
   }
+}
+
+/** A new token: its secret (shown once), the hash kept of it (hex) and its description. */
+export function newToken(name: string, now: number, options: { userID?: string; expiresAt?: number }): { token: string; hash: string; info: TokenInfo } {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const info: TokenInfo = { id: randomBytes(6).toString('hex'), name, createdAt: now };
+  if (options.userID !== undefined) info.userID = options.userID;
+  if (options.expiresAt !== undefined) info.expiresAt = options.expiresAt;
+  return { token, hash: hashToken(token).toString('hex'), info };
+}
+
+/** A `tokens` row as the API describes it (`user_id` '' is the owner). */
+export function tokenInfoOf(r: { id: string; name: string; created_at: number; revoked_at: number | null; user_id: string; expires_at: number | null }): TokenInfo {
+  return {
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    ...(r.revoked_at != null ? { revokedAt: r.revoked_at } : {}),
+    ...(r.user_id !== '' ? { userID: r.user_id } : {}),
+    ...(r.expires_at != null ? { expiresAt: r.expires_at } : {}),
+  };
 }

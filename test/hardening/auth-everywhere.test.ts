@@ -30,7 +30,7 @@ before(async () => {
   ids.accountID = done.body.accountID;
   // A person who signed in, so that the owner's DELETE /v1/users/{userID}/tokens finds someone.
   ids.userID = '@someone:example.test';
-  s.app.tokens.create('matrix sign-in', s.clock.now(), { userID: ids.userID, expiresAt: s.clock.now() + 3600_000 });
+  await s.app.tokens.create('matrix sign-in', s.clock.now(), { userID: ids.userID, expiresAt: s.clock.now() + 3600_000 });
 });
 after(() => s.close());
 
@@ -65,8 +65,8 @@ test('the router holds no API route that the walks below miss: each one is in th
 });
 
 test('every protected route: no token → 401 missing_token; wrong, revoked or ambient credentials → 401', async () => {
-  const { token: revoked, info } = s.app.tokens.create('soon revoked', s.clock.now());
-  assert.ok(s.app.tokens.revoke(info.id, s.clock.now()));
+  const { token: revoked, info } = await s.app.tokens.create('soon revoked', s.clock.now());
+  assert.ok(await s.app.tokens.revoke(info.id, s.clock.now()));
   const attempts: [string, Record<string, string>, string][] = [
     ['no token', {}, 'missing_token'],
     ['empty Bearer', { authorization: 'Bearer ' }, 'missing_token'],
@@ -124,7 +124,7 @@ test('every protected route: other spellings of its URL need the token too', asy
 test('with the token, each protected route answers (so the 401s above came from the token check)', async () => {
   for (const route of protectedRoutes) {
     // Signing out revokes the token it is sent with: it gets one of its own.
-    const token = route.path === '/v1/auth/token' ? s.app.tokens.create('to sign out', s.clock.now()).token : s.token;
+    const token = route.path === '/v1/auth/token' ? (await s.app.tokens.create('to sign out', s.clock.now())).token : s.token;
     const res = await s.app.fastify.inject(requestFor(route, { authorization: `Bearer ${token}` }));
     assert.ok(![401, 403, 404].includes(res.statusCode), `${route.method} ${route.path}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   }
@@ -226,10 +226,10 @@ test('a token revoked or created by another process (the token command) counts a
   const cli = openDatabase(t.config.databaseFile);
   try {
     const other = new TokenStore(cli);
-    const { token, info } = other.create('cli', Date.now());
+    const { token, info } = await other.create('cli', Date.now());
     const h = { authorization: `Bearer ${token}` };
     assert.equal((await t.api('GET', '/v1/accounts', undefined, h)).status, 200, 'created elsewhere, accepted at once');
-    assert.ok(other.revoke(info.id, Date.now()));
+    assert.ok(await other.revoke(info.id, Date.now()));
     const r = await t.api('GET', '/v1/accounts', undefined, h);
     assert.equal(r.status, 401, 'revoked elsewhere, refused at once');
     assert.equal(r.body.code, 'invalid_token');

@@ -84,7 +84,7 @@ test('each token holds at most limits.streamsPerToken event streams; past it 429
     assert.equal(refused.status, 429);
     assert.equal(refused.body.code, 'rate_limited');
     assert.ok(refused.headers.get('retry-after'));
-    const other = s.app.tokens.create('other', s.clock.now()).token;
+    const other = (await s.app.tokens.create('other', s.clock.now())).token;
     const theirs = await openEvents(url, other);
     assert.equal(theirs.status, 200);
     // Closing one gives its slot back.

@@ -37,7 +37,7 @@ test('the production defaults bound every wait on a client', async () => {
 test('idle connections, dripped headers and unfinished bodies are closed after bounded times; quiet answers are not', async () => {
   const clock = new ManualClock(Date.now());
   const app = await buildApp({ config: testConfig(), clock, logger: false, httpTimeouts: SHORT });
-  const token = app.tokens.create('t', clock.now()).token;
+  const token = (await app.tokens.create('t', clock.now())).token;
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   const port = Number(new URL(app.baseURL()).port);
   try {

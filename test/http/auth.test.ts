@@ -40,9 +40,9 @@ test('missing token is 401 missing_token, wrong one 401 invalid_token, both with
 });
 
 test('a revoked token stops working at once', async () => {
-  const { token, info } = s.app.tokens.create('temp', s.clock.now());
+  const { token, info } = await s.app.tokens.create('temp', s.clock.now());
   assert.equal((await raw('/v1/bridges', { authorization: `Bearer ${token}` })).status, 200);
-  assert.ok(s.app.tokens.revoke(info.id, s.clock.now()));
+  assert.ok(await s.app.tokens.revoke(info.id, s.clock.now()));
   const r = await raw('/v1/bridges', { authorization: `Bearer ${token}` });
   assert.equal(r.status, 401);
   assert.equal(((await r.json()) as any).code, 'invalid_token');

@@ -19,8 +19,8 @@ const post = (headers: Record<string, string>, body: unknown = INIT) =>
   fetch(`${s.baseURL}/v0/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
 
 test('without a token, or with a wrong or revoked one, /v0/mcp answers 401 in the API\'s error shape', async () => {
-  const { token: revoked, info } = s.app.tokens.create('revoked', s.clock.now());
-  s.app.tokens.revoke(info.id, s.clock.now());
+  const { token: revoked, info } = await s.app.tokens.create('revoked', s.clock.now());
+  await s.app.tokens.revoke(info.id, s.clock.now());
   for (const [headers, code] of [
     [{}, 'missing_token'],
     [{ authorization: 'Bearer bl_wrong' }, 'invalid_token'],
@@ -42,7 +42,7 @@ test('an MCP session belongs to the token that opened it: another valid token do
   const sessionID = opened.headers.get('mcp-session-id');
   assert.ok(sessionID);
   await opened.body?.cancel();
-  const other = s.app.tokens.create('other', s.clock.now()).token;
+  const other = (await s.app.tokens.create('other', s.clock.now())).token;
   const list = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
   const res = await post({ authorization: `Bearer ${other}`, 'mcp-session-id': sessionID, 'mcp-protocol-version': '2025-06-18' }, list);
   assert.equal(res.status, 404);

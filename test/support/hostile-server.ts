@@ -8,7 +8,7 @@ import { testConfig } from './server.ts';
 import { HostileBridge } from './hostile-bridge.ts';
 
 const app = await buildApp({ config: testConfig(), bridges: [new HostileBridge()], logger: false });
-const { token } = app.tokens.create('test', Date.now());
+const { token } = await app.tokens.create('test', Date.now());
 await app.fastify.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`${JSON.stringify({ url: app.baseURL(), token })}\n`);
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -74,7 +74,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.demoRandom ? { demoRandom: opts.demoRandom } : {}),
     ...(opts.coordinator ? { coordinator: opts.coordinator } : {}),
   });
-  const token = app.tokens.create('test', clock.now()).token;
+  const token = (await app.tokens.create('test', clock.now())).token;
   await app.fastify.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const baseURL = app.baseURL();
   const api = async (method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {

@@ -38,9 +38,9 @@ test('a login that needs signing in again is reconnected from the list: same log
 
   // The network signs alice out: the login needs a new sign-in.
   const store = new LoginStore(server.app.db);
-  const stored = store.get('demo', alice.loginID)!;
+  const stored = (await store.get('demo', alice.loginID))!;
   server.clock.advance(60_000);
-  store.upsert({ bridgeID: 'demo', loginID: alice.loginID, user: stored.user, status: 'needs_login', statusText: 'Signed out by the network.' }, server.clock.now());
+  await store.upsert({ bridgeID: 'demo', loginID: alice.loginID, user: stored.user, status: 'needs_login', statusText: 'Signed out by the network.' }, server.clock.now());
 
   await openBridgeList(page);
   const item = page.locator('#bridge-list:not([aria-busy]) [data-bridge="demo"] .login', { hasText: 'alice' });
@@ -90,7 +90,7 @@ test('a login that needs signing in again is reconnected from the list: same log
   assert.ok(done.updatedAt > done.createdAt);
   const logins = await demoLogins();
   assert.deepEqual(logins.map((l) => [l.loginID, l.user?.username, l.status, l.statusText]), [[alice.loginID, 'alice', 'connected', undefined]]);
-  const after = store.get('demo', alice.loginID)!;
+  const after = (await store.get('demo', alice.loginID))!;
   assert.equal(after.createdAt, stored.createdAt, 'the same login');
   assert.equal(after.updatedAt, server.clock.now(), 'updated by the reconnect');
 
@@ -159,7 +159,7 @@ test('on a bridge with one flow, Reconnect starts the session at once', async ()
 
 test('on a bridge that is turned off, Reconnect is disabled and says why', async () => {
   const { page, server } = web;
-  new LoginStore(server.app.db).upsert({ bridgeID: 'off', loginID: 'u-hal', user: { id: 'u-hal', username: 'hal' }, status: 'logged_out' }, server.clock.now());
+  await new LoginStore(server.app.db).upsert({ bridgeID: 'off', loginID: 'u-hal', user: { id: 'u-hal', username: 'hal' }, status: 'logged_out' }, server.clock.now());
   await openBridgeList(page);
   await page.getByRole('button', { name: 'Refresh' }).click();
   const card = page.locator('#bridge-list:not([aria-busy]) [data-bridge="off"]');

@@ -42,14 +42,14 @@ test('a pasted valid token opens the accounts, and is kept for the tab only', as
 
 test('a token revoked while the page is open sends the user back to the token screen', async () => {
   const { page, server } = web;
-  for (const info of server.app.tokens.list()) server.app.tokens.revoke(info.id, server.clock.now());
+  for (const info of await server.app.tokens.list()) await server.app.tokens.revoke(info.id, server.clock.now());
   await page.getByRole('button', { name: 'Refresh' }).click();
   await page.getByRole('heading', { name: 'Access token needed' }).waitFor();
   await page.getByText('did not accept the access token').waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.getItem('bridge-login.token')), null);
 
   // A new token in the address (as printed by the server) signs the tab in again.
-  const fresh = server.app.tokens.create('again', server.clock.now()).token;
+  const fresh = (await server.app.tokens.create('again', server.clock.now())).token;
   await page.evaluate((t) => { location.hash = `token=${t}`; }, fresh);
   await page.locator('[data-bridge="demo"]').waitFor();
   assert.equal(new URL(page.url()).hash, '');

@@ -4,10 +4,9 @@
  * this server's database, so that a login works with nothing else installed.
  */
 import type { Clock } from '../../clock.ts';
-import type { LoginStore } from '../../store/logins.ts';
+import type { DemoCookieStorage, LoginStorage } from '../../store/storage.ts';
 import type { Bridge, BridgeDescriptor, LoginFlow, LoginProcess, ProvisioningCapabilities, StartLoginOptions, StepOutcome } from '../types.ts';
 import { UnknownLoginError } from '../types.ts';
-import type { DemoCookieStore } from '../../store/demo-cookies.ts';
 import { PasswordProcess, isPasswordState, passwordStep } from './password.ts';
 import { CodeProcess, QrProcess } from './display.ts';
 import { CookieProcess, DemoCookies, cookiesStep } from './cookies.ts';
@@ -17,9 +16,9 @@ export const DEMO_BRIDGE_ID = 'demo';
 
 export interface DemoBridgeOptions {
   clock: Clock;
-  logins: LoginStore;
+  logins: LoginStorage;
   /** Where issued sign-in cookies are kept. */
-  cookieStore: DemoCookieStore;
+  cookieStore: DemoCookieStorage;
   /** The server's own base URL (known once it listens), for the QR and sign-in URLs. */
   baseURL: () => string;
   /** How often a QR code is replaced, and how many are shown before the login times out. */
@@ -105,7 +104,7 @@ export class DemoBridge implements Bridge {
     let username: string | undefined;
     if (options.loginID !== undefined) {
       // Each person's demo logins are their own (api.md §10): '' keys the owner's.
-      const login = this.opts.logins.get(DEMO_BRIDGE_ID, options.loginID, options.actingUserID ?? '');
+      const login = await this.opts.logins.get(DEMO_BRIDGE_ID, options.loginID, options.actingUserID ?? '');
       if (!login) throw new UnknownLoginError(`login "${options.loginID}" does not exist on the demo bridge`);
       username = login.user.username;
     }

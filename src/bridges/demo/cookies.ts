@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../clock.ts';
-import type { DemoCookieStore } from '../../store/demo-cookies.ts';
+import type { DemoCookieStorage } from '../../store/storage.ts';
 import type { CookiesStep, LoginProcess, StepInput, StepOutcome } from '../types.ts';
 import { demoLogin } from './identity.ts';
 
@@ -29,7 +29,7 @@ export class DemoCookies {
   private purgeTimer?: TimerHandle;
 
   constructor(
-    private readonly store: DemoCookieStore,
+    private readonly store: DemoCookieStorage,
     private readonly clock: Clock,
     private readonly maxKept = 1000,
   ) {
@@ -38,7 +38,8 @@ export class DemoCookies {
 
   private schedulePurge(): void {
     this.purgeTimer = this.clock.setTimeout(() => {
-      this.store.purgeBefore(this.clock.now() - COOKIE_LIFETIME_MS);
+      // A failed purge is retried by the next one.
+      this.store.purgeBefore(this.clock.now() - COOKIE_LIFETIME_MS).catch(() => {});
       this.schedulePurge();
     }, PURGE_INTERVAL_MS);
   }
@@ -50,17 +51,17 @@ export class DemoCookies {
   }
 
   /** Issue a new cookie value for `username`. */
-  issue(username: string): string {
+  async issue(username: string): Promise<string> {
     const now = this.clock.now();
     const value = randomBytes(24).toString('base64url');
-    this.store.purgeBefore(now - COOKIE_LIFETIME_MS);
-    this.store.evictOldest(this.store.count() - this.maxKept + 1);
-    this.store.add(hash(value), username, now);
+    await this.store.purgeBefore(now - COOKIE_LIFETIME_MS);
+    await this.store.evictOldest((await this.store.count()) - this.maxKept + 1);
+    await this.store.add(hash(value), username, now);
     return value;
   }
 
   /** The username a value was issued for (using it up), or undefined. */
-  redeem(value: string): string | undefined {
+  redeem(value: string): Promise<string | undefined> {
     return this.store.take(hash(value), this.clock.now() - COOKIE_LIFETIME_MS);
   }
 }
@@ -90,7 +91,7 @@ export class CookieProcess implements LoginProcess {
   }
 
   async submit(input: StepInput): Promise<StepOutcome> {
-    const username = this.cookies.redeem(input.session ?? '');
+    const username = await this.cookies.redeem(input.session ?? '');
     if (username === undefined) {
       return { kind: 'failed', error: { code: 'invalid_credentials', message: 'That session cookie was not issued by the sign-in page (or was already used).' } };
     }

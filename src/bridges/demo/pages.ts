@@ -118,7 +118,7 @@ export async function demoPages(app: FastifyInstance, opts: { demo: DemoBridge }
     if (!username || !password || password === INCORRECT_PASSWORD) {
       return page(reply, 401, 'Sign in to Demo Chat', signInForm('<p class="bad" role="alert">The username or password is incorrect.</p>'));
     }
-    const value = demo.cookies.issue(username);
+    const value = await demo.cookies.issue(username);
     reply.header('set-cookie', `${DEMO_COOKIE}=${value}; Path=/; SameSite=Lax; Max-Age=3600`);
     return reply.redirect('/demo/signed-in', 303);
   });

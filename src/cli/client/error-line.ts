@@ -76,6 +76,8 @@ function describeApiError(err: ApiResponseError, { connection, tokenFilePath }: 
       return { line, hint: 'only the server\'s owner may do this', exitCode: ExitCode.noPermission };
     case 'homeserver_unavailable':
       return { line, hint: 'this server cannot reach your homeserver right now; try again in a moment', exitCode: ExitCode.unavailable };
+    case 'store_unavailable':
+      return { line, hint: 'the server cannot reach its database right now; try again in a moment', exitCode: ExitCode.unavailable };
     case 'not_found':
       return { line, hint: '`bridge-login bridges` lists the bridges, `bridge-login logins <bridgeID>` their logins', exitCode: ExitCode.failed };
     default:
