@@ -29,6 +29,7 @@ import { toJSON } from './view.ts';
 import { randomID } from './ids.ts';
 import { submit, submitSettled, type SubmissionDeps, type SubmitRequest } from './submissions.ts';
 import { isFinished, type Session } from './model.ts';
+import { personalCapReached, serverCapReached } from './caps.ts';
 import { then, type MaybePromise } from './maybe-promise.ts';
 import { createSubmissionDigest } from './submission-digest.ts';
 import type { Coordinator } from '../coordination/coordinator.ts';
@@ -65,6 +66,9 @@ export interface SessionServiceOptions {
   newID?: () => string;
   onError?: (err: unknown, context: string) => void;
 }
+
+/** The step a session shows before the bridge's first one is recorded (never saved as final). */
+const PLACEHOLDER = { type: 'user_input' as const, stepID: 'start', fields: [] };
 
 /** The answer to a cancel. */
 export interface CancelResult {
@@ -235,19 +239,25 @@ export class SessionService {
     }
     const flowID = await this.pickFlow(bridge, req.flowID);
     const owner = actingUserID(principal);
-    // A person's own cap (api.md §10); the owner is held only by the server-wide one.
-    if (owner !== undefined && this.table.activeOf(owner) + (this.startingFor.get(owner) ?? 0) >= (this.limits.maxActivePerUser ?? 20)) {
-      throw new ApiError('rate_limited', `you have ${(this.limits.maxActivePerUser ?? 20)} active login sessions, the most allowed; finish or cancel one first`, undefined, {
-        'retry-after': '30',
-      });
-    }
-    if (this.table.active + this.starting >= this.limits.maxActive) {
-      // A slot frees up when a session finishes, at the latest when the earliest one expires.
-      const untilExpiry = (this.table.earliestExpiry ?? Infinity) - this.clock.now();
-      const retryAfter = Math.max(1, Math.min(30, Math.ceil(untilExpiry / 1000)));
-      throw new ApiError('rate_limited', `too many active login sessions (at most ${this.limits.maxActive}); finish or cancel one first`, undefined, {
-        'retry-after': String(retryAfter),
-      });
+    const store = this.opts.store;
+    let reserved: Session | undefined;
+    if (this.elsewhere && store.reserve) {
+      // Several instances: the caps count every instance's sessions, in the database.
+      const now = this.clock.now();
+      reserved = machine.created({ id: this.newID(), ...(owner !== undefined ? { owner } : {}), bridgeID, flowID, loginID: reconnect, step: PLACEHOLDER, now, ttlMs: this.limits.ttlMs });
+      const verdict = await store.reserve(reserved, { maxActive: this.limits.maxActive, maxActivePerUser: this.limits.maxActivePerUser ?? 20 });
+      if (verdict === 'user') throw personalCapReached(this.limits.maxActivePerUser ?? 20);
+      if (verdict === 'global') throw serverCapReached(this.limits.maxActive, 30);
+    } else {
+      // A person's own cap (api.md §10); the owner is held only by the server-wide one.
+      if (owner !== undefined && this.table.activeOf(owner) + (this.startingFor.get(owner) ?? 0) >= (this.limits.maxActivePerUser ?? 20)) {
+        throw personalCapReached(this.limits.maxActivePerUser ?? 20);
+      }
+      if (this.table.active + this.starting >= this.limits.maxActive) {
+        // A slot frees up when a session finishes, at the latest when the earliest one expires.
+        const untilExpiry = (this.table.earliestExpiry ?? Infinity) - this.clock.now();
+        throw serverCapReached(this.limits.maxActive, Math.max(1, Math.min(30, Math.ceil(untilExpiry / 1000))));
+      }
     }
     this.starting++;
     if (owner !== undefined) this.startingFor.set(owner, (this.startingFor.get(owner) ?? 0) + 1);
@@ -261,6 +271,8 @@ export class SessionService {
       });
     } catch (err) {
       const known = bridgeError(bridgeID, err);
+      // The reserved row goes: this session never started.
+      if (known && reserved) store.delete(reserved.id);
       if (known) throw known;
       if (this.stopping.signal.aborted) throw new ApiError('bridge_unavailable', MESSAGES.shutting_down);
       // Any other failure to start is a failed login, not an HTTP error (api.md §5).
@@ -274,8 +286,7 @@ export class SessionService {
         else this.startingFor.set(owner, n);
       }
     }
-    const placeholder = { type: 'user_input' as const, stepID: 'start', fields: [] };
-    const session = machine.created({ id: this.newID(), ...(owner !== undefined ? { owner } : {}), bridgeID, flowID, loginID: reconnect, step: placeholder, now: this.clock.now(), ttlMs: this.limits.ttlMs });
+    const session = reserved ?? machine.created({ id: this.newID(), ...(owner !== undefined ? { owner } : {}), bridgeID, flowID, loginID: reconnect, step: PLACEHOLDER, now: this.clock.now(), ttlMs: this.limits.ttlMs });
     const live = new LiveSession(session);
     live.attach(started.process);
     this.table.addActive(live);

@@ -11,6 +11,9 @@ import type { Session, SessionStatus, SessionStep } from '../sessions/model.ts';
 import type { LoginError } from '../bridges/types.ts';
 import type { SessionStorage, StoredSession, StoredSessions } from './storage.ts';
 
+/** Key of the advisory lock under which the caps are counted ('bl-caps' in ASCII). */
+const CAPS_LOCK = '27703489914302579';
+
 /** The channel every instance listens on. */
 export const CHANNEL = 'bridge_login';
 
@@ -101,6 +104,45 @@ export class PgSessionStore implements SessionStorage {
     if (onLost) lost.push(onLost);
     this.pending.set(s.id, { session: s, bridgeState, lost });
     this.schedule();
+  }
+
+  /**
+   * Insert a new session's row now, if the caps allow it: the active sessions of everyone, and
+   * of its owner, are counted in the same transaction under an advisory lock, so that
+   * instances creating at once cannot together pass a cap (api.md §5, §10). The row is this
+   * instance's (leased); the session's first save then updates it.
+   */
+  async reserve(s: Session, caps: { maxActive: number; maxActivePerUser: number }): Promise<'reserved' | 'global' | 'user'> {
+    const client = await this.opts.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [CAPS_LOCK]);
+      const now = this.opts.now();
+      const { rows } = await client.query<{ everyone: string; mine: string }>(
+        'SELECT count(*) AS everyone, count(*) FILTER (WHERE user_id = $2) AS mine FROM sessions WHERE finished_at IS NULL AND expires_at > $1',
+        [now, s.owner ?? ''],
+      );
+      const counts = rows[0]!;
+      let verdict: 'reserved' | 'global' | 'user' = 'reserved';
+      if (s.owner !== undefined && Number(counts.mine) >= caps.maxActivePerUser) verdict = 'user';
+      else if (Number(counts.everyone) >= caps.maxActive) verdict = 'global';
+      if (verdict !== 'reserved') {
+        await client.query('ROLLBACK');
+        return verdict;
+      }
+      await client.query(
+        `INSERT INTO sessions (id, user_id, bridge_id, flow_id, status, created_at, updated_at, expires_at, lease_owner, lease_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)`,
+        [s.id, s.owner ?? '', s.bridgeID, s.flowID, s.status, s.createdAt, s.expiresAt, this.opts.instanceID, now + this.opts.leaseMs],
+      );
+      await client.query('COMMIT');
+      return 'reserved';
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /** Writes join this turn's flush anyway: one transaction for all of them. */
