@@ -68,7 +68,7 @@ const plan = {
   } satisfies LoadOptions,
   memorySessions: quick ? 200 : 10_000,
   finishedSessions: quick ? 200 : 20_000,
-  finishedSettleSeconds: quick ? 1 : 30,
+  finishedSettleSeconds: quick ? 1 : 40,
   settleSeconds: quick ? 1 : 60,
   waiters: quick ? 50 : 1000,
   startupRuns: 5,
