@@ -1,6 +1,7 @@
 /**
  * @module cli
- * The `bridge-login` command: `serve` runs the server, `token` manages access tokens, and the
+ * The `bridge-login` command: `serve` runs the server, `token` manages access tokens, `migrate`
+ * brings the database's schema up to date, and the
  * client commands (connect, bridges, logins, accounts, remove) talk to a server over its API.
  */
 import { Command } from 'commander';
@@ -8,6 +9,7 @@ import { APP_VERSION } from '../version.ts';
 import { registerClientCommands, type ClientIO } from './client/index.ts';
 import { serveCommand } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
+import { migrateCommand } from './migrate-command.ts';
 import { mcpCommand } from '../mcp/stdio.ts';
 
 /** Everything the program touches outside itself: streams, environment, `fetch`, clock, exit. */
@@ -22,6 +24,7 @@ export function buildProgram(io: ProgramIO): Command {
     .showHelpAfterError();
   program.addCommand(serveCommand(io));
   program.addCommand(tokenCommand(io));
+  program.addCommand(migrateCommand(io));
   program.addCommand(mcpCommand(io));
   // Client commands (connect, bridges, logins, accounts, remove) are registered here.
   registerClientCommands(program, io);

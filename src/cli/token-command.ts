@@ -1,29 +1,29 @@
 /** `bridge-login token create|list|revoke`: manage access tokens in the data directory's database. */
 import { Command } from 'commander';
-import { loadConfig, type Config } from '../config/config.ts';
-import { DatabaseVersionError, openDatabase, type Db } from '../store/db.ts';
-import { PeopleStore } from '../store/people.ts';
-import { TokenStore, type TokenInfo } from '../store/tokens.ts';
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+import { DatabaseVersionError } from '../store/db.ts';
+import type { TokenInfo } from '../store/storage.ts';
+import { openCommandStores, type CommandStores } from './command-stores.ts';
 import { renderTable } from './client/terminal/table.ts';
 import type { ProgramIO } from './program.ts';
 
-/** Run `fn` on the data directory's tokens; undefined (with a message, exit 78) when the database cannot be used. */
-async function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (tokens: TokenStore, config: Config, db: Db) => Promise<T>): Promise<T | undefined> {
+/** Run `fn` on the configured database's tokens; undefined (with a message, exit 78) when the database cannot be used. */
+async function withTokens<T>(dataDir: string | undefined, io: ProgramIO, fn: (stores: CommandStores, config: Config) => Promise<T>): Promise<T | undefined> {
   const config = loadConfig({ ...(dataDir !== undefined ? { dataDir } : {}) }, io.env);
-  let db;
+  let stores: CommandStores;
   try {
     // Never migrate from here: an older server may still be running on this database.
-    db = openDatabase(config.databaseFile, { upgrade: false });
+    stores = await openCommandStores(config, { upgrade: false });
   } catch (err) {
-    if (!(err instanceof DatabaseVersionError)) throw err;
+    if (!(err instanceof DatabaseVersionError) && !(err instanceof ConfigError)) throw err;
     io.stderr.write(`bridge-login: ${err.message}\n`);
     process.exitCode = 78;
     return undefined;
   }
   try {
-    return await fn(new TokenStore(db), config, db);
+    return await fn(stores, config);
   } finally {
-    db.close();
+    await stores.close();
   }
 }
 
@@ -41,10 +41,10 @@ export function tokenCommand(io: ProgramIO): Command {
         process.exitCode = 64;
         return;
       }
-      const created = await withTokens(opts.dataDir, io, async (t, config, db) => {
+      const created = await withTokens(opts.dataDir, io, async ({ tokens: t, people }, config) => {
         const now = Date.now();
         if (opts.user === undefined) return t.create(opts.name, now);
-        await new PeopleStore(db).seen(opts.user, now, true);
+        await people.seen(opts.user, now, true);
         return t.create(opts.name, now, { userID: opts.user, expiresAt: now + config.auth.tokenTTLSeconds * 1000 });
       });
       if (!created) return;
@@ -58,7 +58,7 @@ export function tokenCommand(io: ProgramIO): Command {
     .option('--data-dir <dir>', 'the server\'s data directory')
     .option('--json', 'print the tokens as JSON')
     .action(async (opts: { dataDir?: string; json?: boolean }) => {
-      const list = await withTokens(opts.dataDir, io, (t) => t.list());
+      const list = await withTokens(opts.dataDir, io, ({ tokens }) => tokens.list());
       if (!list) return;
       io.stdout.write(formatTokenList(list, opts.json === true));
     });
@@ -67,7 +67,7 @@ export function tokenCommand(io: ProgramIO): Command {
     .description('Revoke a token by its id (see token list)')
     .option('--data-dir <dir>', 'the server\'s data directory')
     .action(async (id: string, opts: { dataDir?: string }) => {
-      const done = await withTokens(opts.dataDir, io, (t) => t.revoke(id, Date.now()));
+      const done = await withTokens(opts.dataDir, io, ({ tokens }) => tokens.revoke(id, Date.now()));
       if (done === undefined) return;
       if (!done) {
         io.stderr.write(`bridge-login: no active token with id "${id}"\n`);

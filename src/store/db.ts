@@ -76,3 +76,14 @@ function migrate(db: Db, upgrade: boolean): void {
     })();
   }
 }
+
+/** The schema version of the SQLite file at `file` (0 when it does not exist yet), read without changing it. */
+export function schemaVersion(file: string): number {
+  if (file === ':memory:' || !existsSync(file)) return 0;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}

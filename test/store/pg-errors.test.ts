@@ -21,3 +21,12 @@ test('bugs and bad data are not unavailable', () => {
   assert.equal(isUnavailable('ECONNREFUSED'), false);
   assert.equal(isUnavailable(new AggregateError([coded('ECONNREFUSED'), coded('23505')])), false);
 });
+
+test('the error handler answers an unavailable database with 503 store_unavailable, retryable', async () => {
+  const { toApiError } = await import('../../src/http/error-handler.ts');
+  const api = toApiError(coded('57P01', 'terminating connection due to administrator command'));
+  assert.equal(api?.code, 'store_unavailable');
+  assert.equal(api?.status, 503);
+  assert.deepEqual(api?.headers, { 'retry-after': '1' });
+  assert.equal(toApiError(coded('23505')), undefined, 'a constraint violation stays a bug (500)');
+});

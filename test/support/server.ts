@@ -26,6 +26,8 @@ export interface TestServerOptions {
   port?: number;
   demoRandom?: AppDeps['demoRandom'];
   coordinator?: AppDeps['coordinator'];
+  /** Keep the data in this PostgreSQL database (`database.url`) instead of SQLite. */
+  databaseURL?: string;
 }
 
 export interface Reply<T = any> {
@@ -62,10 +64,11 @@ export function testConfig(configure?: (c: Config) => void, dataDir?: string): C
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const clock = opts.clock ?? new ManualClock(Date.now());
   const config = testConfig(opts.configure, opts.dataDir);
+  if (opts.databaseURL !== undefined) config.database.url = opts.databaseURL;
   const app = await buildApp({
     config,
     clock,
-    db: openDatabase(config.databaseFile),
+    ...(opts.databaseURL === undefined ? { db: openDatabase(config.databaseFile) } : {}),
     logger: opts.logger ?? false,
     ...(opts.bridges ? { bridges: opts.bridges } : {}),
     ...(opts.externalBridges ? { externalBridges: opts.externalBridges } : {}),
@@ -103,7 +106,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     api,
     close: async () => {
       await app.close();
-      app.db.close();
+      if (opts.databaseURL === undefined) app.db.close();
     },
   };
 }
