@@ -350,7 +350,10 @@ export class SessionService {
           return nextChange(elsewhere.feeds.feed(current), this.clock, req.waitMs ?? this.limits.longPollMs, req.signal);
         case 'run':
           // Run here: take the session over, then decide again on what the driver left.
-          return this.whenTakenOver(session.id, () => this.submit(principal, session.bridgeID, session.id, req));
+          // The driver may have answered this key meanwhile: its answer was saved before it yielded.
+          return this.whenTakenOver(session.id, () =>
+            then(key === undefined ? undefined : this.opts.store.readReply(session.id, key), (answer) => answer ?? this.submit(principal, session.bridgeID, session.id, req)),
+          );
       }
     });
   }
@@ -387,6 +390,7 @@ export class SessionService {
 
   /** Load stored sessions after a start (see ./restore.ts). */
   async restore(): Promise<{ resumed: number; interrupted: number }> {
+    await this.coordinator.start();
     const restored = await restoreSessions(this.restoreDeps());
     // With several instances, sessions whose instance dies later are taken over by the sweep.
     this.elsewhere?.startSweeps();
