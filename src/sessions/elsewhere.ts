@@ -14,8 +14,14 @@ import { RemoteFeeds } from './remote.ts';
 import { restoreSessions, resumeStored, type RestoreDeps } from './restore.ts';
 import type { SessionTable } from './table.ts';
 
-/** Longest a submission here waits for the driving instance to yield the session. */
-export const HANDOFF_MS = 10_000;
+/**
+ * Longest a submission here waits for the driving instance to yield the session: longer than
+ * the default lease (15 s), so that the session of a driver that died is taken over meanwhile.
+ */
+export const HANDOFF_MS = 20_000;
+
+/** How often the lease is tried again while waiting (a dead driver sends no notice). */
+const RETRY_MS = 1000;
 
 export interface ElsewhereDeps {
   clock: Clock;
@@ -79,7 +85,7 @@ export class Elsewhere {
     const { coordinator, clock } = this.deps;
     const deadline = clock.now() + HANDOFF_MS;
     for (;;) {
-      const notice = this.nextNotice(id, Math.max(0, deadline - clock.now()));
+      const notice = this.nextNotice(id, Math.max(0, Math.min(RETRY_MS, deadline - clock.now())));
       if (await coordinator.lease(id)) {
         notice.cancel();
         break;
