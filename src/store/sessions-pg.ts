@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { Session, SessionStatus, SessionStep } from '../sessions/model.ts';
 import type { LoginError } from '../bridges/types.ts';
 import type { SessionStorage, StoredSession, StoredSessions } from './storage.ts';
+import type { PgWriteQueue } from './pg/write-queue.ts';
 
 /** Key of the advisory lock under which the caps are counted ('bl-caps' in ASCII). */
 const CAPS_LOCK = '27703489914302579';
@@ -59,6 +60,13 @@ function fromRow(r: Row): Session {
   };
 }
 
+/** A statement joined to the next flush; `done` hears whether it was committed. */
+interface Statement {
+  sql: string;
+  params: unknown[];
+  done?: (committed: boolean) => void;
+}
+
 interface PendingSave {
   session: Session;
   bridgeState: unknown;
@@ -85,9 +93,9 @@ const UPSERT = `
   WHERE s.lease_owner IS NULL OR s.lease_owner = $17 OR s.lease_until < $18
   RETURNING version`;
 
-export class PgSessionStore implements SessionStorage {
+export class PgSessionStore implements SessionStorage, PgWriteQueue {
   private pending = new Map<string, PendingSave>();
-  private extra: { sql: string; params: unknown[] }[] = [];
+  private extra: Statement[] = [];
   private waiting: ((saved: boolean) => void)[] = [];
   private scheduled = false;
   /** The flush being committed now, if any (flushes run one after the other). */
@@ -162,6 +170,14 @@ export class PgSessionStore implements SessionStorage {
       params: [sessionID, key, replyJSON],
     });
     this.schedule();
+  }
+
+  /** Run `sql` in the next flush's transaction (a completed login is saved with its session). */
+  enqueue(sql: string, params: unknown[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.extra.push({ sql, params, done: (committed) => (committed ? resolve() : reject(new Error('the write was lost: its transaction did not commit'))) });
+      this.schedule();
+    });
   }
 
   async read(id: string): Promise<Session | undefined> {
@@ -248,9 +264,13 @@ export class PgSessionStore implements SessionStorage {
       this.waiting = [];
       this.inFlight++;
       this.flushing = this.flushing.then(() => this.commit(batch.saves, batch.extra)).then(
-        (saved) => this.settle(batch.waiting, saved),
+        (saved) => {
+          for (const e of batch.extra) e.done?.(true);
+          this.settle(batch.waiting, saved);
+        },
         (err: unknown) => {
           this.opts.onError(err);
+          for (const e of batch.extra) e.done?.(false);
           for (const p of batch.saves.values()) for (const fn of p.lost) fn();
           this.settle(batch.waiting, false);
         },
@@ -266,7 +286,7 @@ export class PgSessionStore implements SessionStorage {
   }
 
   /** Commit one batch; a save fenced out by another instance's lease is lost. */
-  private async commit(saves: Map<string, PendingSave>, extra: { sql: string; params: unknown[] }[]): Promise<boolean> {
+  private async commit(saves: Map<string, PendingSave>, extra: Statement[]): Promise<boolean> {
     if (saves.size === 0 && extra.length === 0) return true;
     const client = await this.opts.pool.connect();
     const fenced: PendingSave[] = [];
