@@ -132,3 +132,49 @@ export async function createSessions(baseURL: string, token: string, count: numb
   });
   return { ids, failures: count - r['2xx'] };
 }
+
+/**
+ * Complete `count` demo `password` logins (create, then submit), `connections` at a time;
+ * returns how many answered `complete`.
+ */
+export async function completeLogins(baseURL: string, token: string, count: number, connections: number): Promise<{ completed: number }> {
+  const runID = Date.now().toString(36);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  let n = 0;
+  let completed = 0;
+  await autocannon({
+    url: baseURL,
+    connections,
+    // Two requests a login: autocannon counts requests.
+    amount: 2 * count,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/bridges/demo/login-sessions',
+        headers,
+        body: '{"flowID":"password"}',
+        onResponse: (status, body, context) => {
+          context.sessionID = status === 200 ? (JSON.parse(body) as { loginSessionID: string }).loginSessionID : undefined;
+        },
+      },
+      {
+        method: 'POST',
+        headers,
+        setupRequest: (request, context) => {
+          if (typeof context.sessionID !== 'string') return undefined;
+          n++;
+          return {
+            ...request,
+            path: `/v1/bridges/demo/login-sessions/${context.sessionID}/steps/demo.password`,
+            body: `{"type":"user_input","fields":{"username":"done-${runID}-${n}","password":"hunter2"}}`,
+          };
+        },
+        onResponse: (status, body) => {
+          if (status === 200 && body.includes('"status":"complete"')) completed++;
+        },
+      },
+    ],
+  });
+  return { completed };
+}

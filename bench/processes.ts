@@ -44,12 +44,16 @@ export interface ServerOptions {
   timeoutMs?: number;
   /** Told the start time of every server started with these options. */
   onStarted?: (startupMs: number) => void;
+  /** Extra environment (e.g. BRIDGE_LOGIN_DATABASE_URL for PostgreSQL). */
+  env?: Record<string, string>;
+  /** A token the server accepts, made by another instance on the same database (it prints none). */
+  token?: string;
 }
 
 /** Spawn a process and resolve once `ready` matches its output. */
-function spawnUntil(command: string, args: string[], ready: RegExp, timeoutMs: number, cleanup: () => void): Promise<Spawned & { match: RegExpExecArray }> {
+function spawnUntil(command: string, args: string[], ready: RegExp, timeoutMs: number, cleanup: () => void, env?: Record<string, string>): Promise<Spawned & { match: RegExpExecArray }> {
   const spawnedAt = performance.now();
-  const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
@@ -96,8 +100,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RealServer>
     writeFileSync(file, opts.configYAML);
     args.push('--config', file);
   }
-  const ready = /listening on (http:\/\/\S+)[\s\S]*#token=(\S+)/;
-  const s = await spawnUntil(process.execPath, args, ready, opts.timeoutMs ?? 30_000, () => rmSync(dataDir, { recursive: true, force: true }));
+  const ready = opts.token === undefined ? /listening on (http:\/\/\S+)[\s\S]*#token=(\S+)/ : /listening on (http:\/\/\S+)[\s\S]*open in a browser/;
+  const s = await spawnUntil(process.execPath, args, ready, opts.timeoutMs ?? 30_000, () => rmSync(dataDir, { recursive: true, force: true }), opts.env);
   const url = s.match[1]!;
   try {
     const info = await fetch(`${url}/v1/info`);
@@ -109,7 +113,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RealServer>
   }
   const startupMs = performance.now() - s.spawnedAt;
   opts.onStarted?.(startupMs);
-  return { ...s, url, token: s.match[2]!, dataDir, startupMs };
+  return { ...s, url, token: opts.token ?? s.match[2]!, dataDir, startupMs };
 }
 
 /** Start the floor server answering `urlPath` with `body` (and a login's two POSTs with `login`'s bytes). */

@@ -3,6 +3,7 @@
  */
 import os from 'node:os';
 import type { LoginFigure, ThroughputFigure } from './load.ts';
+import type { FinishedFigure } from './finished.ts';
 import type { MemoryFigure } from './memory.ts';
 import type { StartupFigure } from './startup.ts';
 import type { WaitingFigure } from './waiting.ts';
@@ -18,6 +19,17 @@ export interface Figures {
   /** The same with the writes on a worker thread (`--writer-thread` only). */
   storeThreadLogins?: LoginFigure & { ratioToFloor: number };
   memory?: MemoryFigure;
+  /** Resident size after many complete logins, their sessions finished and retained. */
+  finished?: FinishedFigure;
+  /** The same server on PostgreSQL (one instance), against this run's floor. */
+  postgres?: {
+    getSession?: ThroughputFigure & { ratioToFloor: number };
+    passwordLogins?: LoginFigure & { ratioToFloor: number };
+    memory?: Pick<MemoryFigure, 'sessions' | 'rssStartMiB' | 'rssActiveMiB'>;
+    finished?: FinishedFigure;
+    /** Two instances behind a round-robin proxy: informational only on a 2-core machine. */
+    twoInstances?: LoginFigure & { ratioToFloor: number };
+  };
   waiting?: WaitingFigure | { skipped: string };
   startup?: StartupFigure;
   /** For comparison: the sources transpiled to JavaScript and run without tsx. */
@@ -121,6 +133,21 @@ export function table(r: Results): string {
     rows.push(['(4) RSS at start', `${fixed(m.rssStartMiB)} MiB`, '', '']);
     rows.push([`(4) RSS with ${int(m.sessions)} active sessions`, `${fixed(m.rssActiveMiB)} MiB (${fixed((m.rssActiveMiB * 2 ** 20) / 1e6)} MB)`, '', goalOf('memory.rssActiveMB')]);
     rows.push([`(4) RSS after ${m.ended === 'expired' ? 'expiry' : 'cancel'} and sweep (+${fixed(m.settleSeconds)} s)`, `${fixed(m.rssSweptMiB)} MiB (${fixed(m.sweptToStart, 2)}x start)`, '', goalOf('memory.sweptToStart')]);
+  }
+  const finishedRow = (label: string, d: FinishedFigure): [string, string, string, string] => [
+    `${label} RSS after ${int(d.finished)} finished sessions (retained)`,
+    `${fixed(d.rssStartMiB)} → ${fixed(d.rssSteadyMiB)} MiB, ${fixed(d.kbPerFinished)} KB each`,
+    '',
+    '',
+  ];
+  if (f.finished) rows.push(finishedRow('(4)', f.finished));
+  if (f.postgres) {
+    const p = f.postgres;
+    if (p.getSession) rows.push(['(1) PostgreSQL: GET login session', `${int(p.getSession.reqPerSec)} req/s, p99 ${fixed(p.getSession.latencyP99Ms)} ms, ${cpu(p.getSession.serverCpuUsPerRequest, 'req')}`, fixed(p.getSession.ratioToFloor, 2), '']);
+    if (p.passwordLogins) rows.push(['(2) PostgreSQL: complete password logins', `${int(p.passwordLogins.loginsPerSec)} logins/s, ${cpu(p.passwordLogins.serverCpuUsPerLogin, 'login')}`, fixed(p.passwordLogins.ratioToFloor, 3), '']);
+    if (p.twoInstances) rows.push(['(2) PostgreSQL: two instances + proxy (informational)', `${int(p.twoInstances.loginsPerSec)} logins/s`, fixed(p.twoInstances.ratioToFloor, 3), '']);
+    if (p.memory) rows.push([`(4) PostgreSQL: RSS at start, with ${int(p.memory.sessions)} active`, `${fixed(p.memory.rssStartMiB)} MiB, ${fixed(p.memory.rssActiveMiB)} MiB`, '', '']);
+    if (p.finished) rows.push(finishedRow('(4) PostgreSQL:', p.finished));
   }
   if (f.waiting) {
     if ('skipped' in f.waiting) rows.push(['(5) long-polls and event streams', `skipped: ${f.waiting.skipped}`, '', '']);

@@ -6,9 +6,12 @@
  * (`latest-quick.json` in quick mode), or to `--out` instead. See docs/benchmarks.md for each figure.
  *
  * - `--quick`: a few seconds in all, small counts (the test suite's smoke mode).
- * - `--only get,logins,memory,waiting,startup,tsx`: run only these parts (the floor runs
- *   with get/logins). A full run without `--only` adds `tsx`: start time and memory of the
- *   TypeScript sources run through tsx (what runs right after an edit), for comparison.
+ * - `--only get,logins,memory,finished,waiting,startup,pg,tsx`: run only these parts (the floor
+ *   runs with get/logins/pg). A full run without `--only` adds `tsx`: start time and memory of
+ *   the TypeScript sources run through tsx (what runs right after an edit), for comparison.
+ *   `pg` (in full runs, not in `--quick` ones unless named) measures GET, logins, memory with
+ *   active and with finished sessions on PostgreSQL (the cluster of scripts/ensure-postgres.sh),
+ *   and two instances behind a round-robin proxy (informational only).
  *   Every other figure is of the compiled build (`npm run build`), which the run makes first.
  * - `--profile DIR`: start the load-test server with `--cpu-prof --cpu-prof-dir DIR`.
  * - `--seconds N`: seconds of each load test (default 10; 1 in quick mode).
@@ -20,15 +23,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureGet, measureLogins, type LoadOptions } from './load.ts';
+import { measureGet, measureLogins, type LoadOptions, type ThroughputFigure } from './load.ts';
+import { measureFinished } from './finished.ts';
 import { measureActive, measureMemory } from './memory.ts';
-import { PROJECT_ROOT, startFloor, startServer, startStoreFloor } from './processes.ts';
+import { clusterURL, measureTwoInstances, onFreshDatabase } from './postgres.ts';
+import { PROJECT_ROOT, startFloor, startServer, startStoreFloor, type RealServer, type ServerOptions } from './processes.ts';
 import { checkGoals, machine, table, type Figures, type Results } from './report.ts';
 import { measureStartup, startupFigure } from './startup.ts';
 import { measureWaiting, type Change } from './waiting.ts';
 import { build } from '../scripts/build.ts';
 
-const PARTS = ['get', 'logins', 'memory', 'waiting', 'startup', 'tsx'] as const;
+const PARTS = ['get', 'logins', 'memory', 'finished', 'waiting', 'startup', 'pg', 'tsx'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values: args } = parseArgs({
@@ -45,7 +50,7 @@ const { values: args } = parseArgs({
 });
 
 const quick = args.quick!;
-const only = new Set((args.only?.split(',') ?? PARTS.filter((p) => p !== 'tsx')) as Part[]);
+const only = new Set((args.only?.split(',') ?? PARTS.filter((p) => p !== 'tsx' && !(quick && p === 'pg'))) as Part[]);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (one of ${PARTS.join(', ')})`);
 if (args['writer-thread'] && !only.has('logins')) throw new Error('--writer-thread adds a row to the logins part: run it with logins');
 /** A flag's value as a number of at least 1, or `fallback` when the flag is absent. */
@@ -62,6 +67,8 @@ const plan = {
     connections: atLeastOne('connections', args.connections, 10, true),
   } satisfies LoadOptions,
   memorySessions: quick ? 200 : 10_000,
+  finishedSessions: quick ? 200 : 20_000,
+  finishedSettleSeconds: quick ? 1 : 40,
   settleSeconds: quick ? 1 : 60,
   waiters: quick ? 50 : 1000,
   startupRuns: 5,
@@ -90,10 +97,7 @@ async function loadTests(figures: Figures): Promise<void> {
   let floor;
   try {
     const auth = { authorization: `Bearer ${server.token}` };
-    const created = await fetch(`${server.url}/v1/bridges/demo/login-sessions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"flowID":"password"}' });
-    const sessionID = ((await created.json()) as { loginSessionID: string }).loginSessionID;
-    const sessionPath = `/v1/bridges/demo/login-sessions/${sessionID}`;
-    const body = await (await fetch(server.url + sessionPath, { headers: auth })).text();
+    const { sessionPath, body } = await aSession(server);
     const login = await oneLogin(server.url, auth);
     floor = await startFloor(sessionPath, body, login);
 
@@ -133,7 +137,52 @@ async function loadTests(figures: Figures): Promise<void> {
     await floor?.stop();
     await server.stop();
   }
+  if (only.has('pg')) figures.postgres = { ...figures.postgres, ...(await postgresLoad(figures.floor!)) };
 }
+
+/** A fresh password session of `server`: its path and the bytes a GET of it answers. */
+async function aSession(server: RealServer): Promise<{ sessionPath: string; body: string }> {
+  const auth = { authorization: `Bearer ${server.token}` };
+  const created = await fetch(`${server.url}/v1/bridges/demo/login-sessions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"flowID":"password"}' });
+  const sessionID = ((await created.json()) as { loginSessionID: string }).loginSessionID;
+  const sessionPath = `/v1/bridges/demo/login-sessions/${sessionID}`;
+  return { sessionPath, body: await (await fetch(server.url + sessionPath, { headers: auth })).text() };
+}
+
+/** (1) and (2) on PostgreSQL, as ratios to this run's floor, and two instances (informational). */
+async function postgresLoad(floorFigure: ThroughputFigure): Promise<NonNullable<Figures['postgres']>> {
+  const out: NonNullable<Figures['postgres']> = {};
+  const cluster = clusterURL();
+  await onFreshDatabase(cluster, serverDefaults, async (opts) => {
+    const server = await startServer(opts);
+    try {
+      const { sessionPath, body } = await aSession(server);
+      log(`PostgreSQL: GET login session, ${plan.load.seconds} s`);
+      const get = await measureGet(server.url + sessionPath, { authorization: `Bearer ${server.token}` }, body, plan.load, server.pid);
+      out.getSession = { ...get, ratioToFloor: get.reqPerSec / floorFigure.reqPerSec };
+      log(`PostgreSQL: password logins, ${plan.load.seconds} s`);
+      const logins = await measureLogins(server.url, server.token, plan.load, server.pid);
+      out.passwordLogins = { ...logins, ratioToFloor: logins.loginsPerSec / floorFigure.reqPerSec };
+    } finally {
+      await server.stop();
+    }
+  });
+  log(`PostgreSQL: password logins through a proxy in front of two instances (informational), ${plan.load.seconds} s`);
+  const two = await onFreshDatabase(cluster, serverDefaults, (opts) => measureTwoInstances(opts, plan.load));
+  out.twoInstances = { ...two, ratioToFloor: two.loginsPerSec / floorFigure.reqPerSec };
+  return out;
+}
+
+/** Memory on PostgreSQL: with many active sessions, and after many finished ones. */
+async function postgresMemory(): Promise<NonNullable<Figures['postgres']>> {
+  const cluster = clusterURL();
+  log(`PostgreSQL: memory with ${plan.memorySessions} active sessions`);
+  const memory = await onFreshDatabase(cluster, serverDefaults, (opts: ServerOptions) => measureActive(plan.memorySessions, opts));
+  log(`PostgreSQL: memory after ${plan.finishedSessions} finished sessions`);
+  const finished = await onFreshDatabase(cluster, serverDefaults, (opts: ServerOptions) => measureFinished(plan.finishedSessions, plan.finishedSettleSeconds, opts));
+  return { memory, finished };
+}
+
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -141,11 +190,16 @@ async function main(): Promise<void> {
   // (into .tmp/, so that a run never touches the dist/ that other processes may be running).
   serverDefaults.entry = await build(path.join(PROJECT_ROOT, '.tmp', 'bench-build'));
   const figures: Figures = {};
-  if (only.has('get') || only.has('logins')) await loadTests(figures);
+  if (only.has('get') || only.has('logins') || only.has('pg')) await loadTests(figures);
   if (only.has('memory')) {
     log(`memory: ${plan.memorySessions} sessions, ${quick ? 'cancelled' : 'expiring after 10 s'}`);
     figures.memory = await measureMemory({ sessions: plan.memorySessions, settleSeconds: plan.settleSeconds, ended: quick ? 'cancelled' : 'expired', serverOptions: serverDefaults });
   }
+  if (only.has('finished')) {
+    log(`finished: ${plan.finishedSessions} complete logins, kept for their retention hour`);
+    figures.finished = await measureFinished(plan.finishedSessions, plan.finishedSettleSeconds, serverDefaults);
+  }
+  if (only.has('pg')) figures.postgres = { ...figures.postgres, ...(await postgresMemory()) };
   if (only.has('waiting')) {
     log(`waiting: ${plan.waiters} long-polls and ${plan.waiters} event streams`);
     figures.waiting = await measureWaiting({ waiters: plan.waiters, boundSeconds: quick ? 15 : 40, serverOptions: serverDefaults, ...(args.change ? { change: args.change as Change } : {}) });

@@ -62,8 +62,11 @@ running() { as_owner "$BIN/pg_ctl" status -D "$DATA" >/dev/null 2>&1; }
 start_cluster() {
   if ! running; then
     # The same port as before: the instances under test keep their URL across a restart.
-    as_owner "$BIN/pg_ctl" start -w -t 60 -D "$DATA" -l "$DATA/server.log" \
-      -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='' -c max_connections=300 -c fsync=off" >&2
+    if ! as_owner "$BIN/pg_ctl" start -w -t 60 -D "$DATA" -l "$DATA/server.log" \
+      -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='' -c max_connections=300 -c fsync=off" >&2; then
+      say "the cluster in $DATA did not start (its log: $DATA/server.log); '$0 destroy' makes a new one next time"
+      exit 1
+    fi
   fi
 }
 

@@ -63,6 +63,13 @@ test('npm run bench -- --quick measures every figure and writes them as JSON', {
     assert.ok(Math.abs(m.sweptToStart - m.rssSweptMiB / m.rssStartMiB) < 1e-9);
     assert.ok(m.settleSamplesMiB.length > 0);
 
+    // (4) finished sessions: every login completed, the resident sizes read.
+    const d = f.finished;
+    assert.equal(d.finished, 200);
+    for (const key of ['rssStartMiB', 'rssAfterMiB', 'rssSteadyMiB']) assert.ok(d[key] > 20 && d[key] < 2048, `finished.${key} = ${d[key]} MiB is a sane size`);
+    assert.ok(Math.abs(d.kbPerFinished - ((d.rssSteadyMiB - d.rssStartMiB) * 2 ** 20) / 1000 / 200) < 1e-9);
+    assert.equal(f.postgres, undefined, 'the quick mode leaves PostgreSQL out unless asked');
+
     // (5) every long-poll and every event stream answered by its session's change, none early.
     const w = f.waiting;
     assert.ok(!('skipped' in w), `waiting figure present (${w.skipped ?? ''})`);

@@ -74,12 +74,13 @@ function load(workers: number): { seen: Seen; stop: () => Promise<void> } {
 
 test('PostgreSQL restarted under load: 503 store_unavailable meanwhile, then recovery with nothing lost', async (t) => {
   const [A, B] = cluster.instances.map((i) => i.url) as [string, string];
-  // Committed before the outage: a finished login and a session waiting for its second step.
+  // Committed before the outage: a finished login and a session waiting for its second step
+  // (made on one instance: crossing instances is the three-instance tests' concern).
   const first = await api(A, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
-  const firstDone = await api(B, 'POST', `${sessionPath(first.body.loginSessionID)}/steps/demo.password`, { type: 'user_input', fields: { username: 'before', password: 'pw' } });
+  const firstDone = await api(A, 'POST', `${sessionPath(first.body.loginSessionID)}/steps/demo.password`, { type: 'user_input', fields: { username: 'before', password: 'pw' } });
   assert.equal(firstDone.body.status, 'complete', JSON.stringify(firstDone.body));
   const waiting = await api(A, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password-2fa' });
-  const step = await api(B, 'POST', `${sessionPath(waiting.body.loginSessionID)}/steps/demo.password`, { type: 'user_input', fields: { username: 'during', password: 'pw' } });
+  const step = await api(A, 'POST', `${sessionPath(waiting.body.loginSessionID)}/steps/demo.password`, { type: 'user_input', fields: { username: 'during', password: 'pw' } });
   assert.equal(step.body.currentStep.stepID, 'demo.2fa');
 
   const traffic = load(4);

@@ -30,6 +30,8 @@ test('a QR session survives the SIGKILL of the instance driving it', async (t) =
   const id = created.body.loginSessionID;
   // A long-poll held on B across the kill: it must be answered by the completion, not lost.
   const poll = api(B.url, 'POST', `${sessionPath(id)}/steps/demo.qr?wait=25`, { type: 'display_and_wait' });
+  // Awaited below; a failure before then must not become an unhandled rejection.
+  poll.catch(() => undefined);
 
   const killedAt = Date.now();
   await A.kill();

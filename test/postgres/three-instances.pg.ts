@@ -11,7 +11,7 @@ import { withDatabase } from '../support/postgres.ts';
 import { startRoundRobin, type RoundRobin } from '../support/round-robin.ts';
 import { openEvents } from '../support/sse.ts';
 import { tempDir } from '../support/server.ts';
-import { apiWith, loginsNamed, scan, sessionPath, type Api } from './http.ts';
+import { apiWith, loginsNamed, scan, sessionPath, type Answer, type Api } from './http.ts';
 
 /** The server-wide cap on active sessions, small so that the cap test reaches it. */
 const MAX_ACTIVE = 4;
@@ -32,6 +32,16 @@ before(async () => {
   api = apiWith(cluster.token);
 });
 
+/** Every session this file created, so that the cap test can first end what a failed test left. */
+const madeHere: string[] = [];
+
+/** Create a demo session with `flowID` on the instance at `base`. */
+async function create(base: string, flowID: string): Promise<Answer> {
+  const r = await api(base, 'POST', '/v1/bridges/demo/login-sessions', { flowID });
+  if (r.status === 200) madeHere.push(r.body.loginSessionID);
+  return r;
+}
+
 after(async () => {
   await rr?.close();
   await cluster?.close();
@@ -39,7 +49,7 @@ after(async () => {
 });
 
 test('a session created on A is submitted on B and read on C', async () => {
-  const created = await api(A, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password-2fa' });
+  const created = await create(A, 'password-2fa');
   assert.equal(created.status, 200, JSON.stringify(created.body));
   const id = created.body.loginSessionID;
   const step = await api(B, 'POST', `${sessionPath(id)}/steps/demo.password`, { type: 'user_input', fields: { username: 'ada', password: 'pw' } });
@@ -62,7 +72,7 @@ test('a session created on A is submitted on B and read on C', async () => {
 
 test('through the round-robin proxy, every step of a login lands on another instance', async () => {
   rr.served.length = 0;
-  const created = await api(rr.url, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
+  const created = await create(rr.url, 'password');
   const id = created.body.loginSessionID;
   const read = await api(rr.url, 'GET', sessionPath(id));
   assert.equal(read.body.currentStep.stepID, 'demo.password');
@@ -73,7 +83,7 @@ test('through the round-robin proxy, every step of a login lands on another inst
 
 test('a long-poll on B is answered by a scan that reaches C, and event streams on A and B see it', async () => {
   // A creates the session and so drives it: the scan lands on C, the waiting request on B.
-  const created = await api(A, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'qr' });
+  const created = await create(A, 'qr');
   assert.equal(created.status, 200, JSON.stringify(created.body));
   const id = created.body.loginSessionID;
   const streams = [await openEvents(`${A}${sessionPath(id)}/events`, cluster.token), await openEvents(`${B}${sessionPath(id)}/events`, cluster.token)];
@@ -83,6 +93,8 @@ test('a long-poll on B is answered by a scan that reaches C, and event streams o
       assert.equal((await s.next(10_000)).status, 'waiting_for_display');
     }
     const poll = api(B, 'POST', `${sessionPath(id)}/steps/demo.qr?wait=25`, { type: 'display_and_wait' });
+    // Awaited below; a failure before then must not become an unhandled rejection.
+    poll.catch(() => undefined);
     assert.equal(await scan(C, created.body, 'grace'), 200);
     const answered = await poll;
     assert.equal(answered.status, 200);
@@ -100,7 +112,7 @@ test('a long-poll on B is answered by a scan that reaches C, and event streams o
 });
 
 test('concurrent duplicate submissions on A and B run once', async () => {
-  const created = await api(C, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password-2fa' });
+  const created = await create(C, 'password-2fa');
   const id = created.body.loginSessionID;
   const submit = { type: 'user_input', fields: { username: 'dup', password: 'pw' } };
   const [onA, onB] = await Promise.all([api(A, 'POST', `${sessionPath(id)}/steps/demo.password`, submit), api(B, 'POST', `${sessionPath(id)}/steps/demo.password`, submit)]);
@@ -114,7 +126,7 @@ test('concurrent duplicate submissions on A and B run once', async () => {
 });
 
 test('the same Idempotency-Key on two instances returns one answer and runs once', async () => {
-  const created = await api(A, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password-2fa' });
+  const created = await create(A, 'password-2fa');
   const id = created.body.loginSessionID;
   await api(A, 'POST', `${sessionPath(id)}/steps/demo.password`, { type: 'user_input', fields: { username: 'idem', password: 'pw' } });
   // A wrong code, sent with one key on A and B at once, then again on C: the bridge must see it
@@ -137,16 +149,21 @@ test('the same Idempotency-Key on two instances returns one answer and runs once
 });
 
 test('the cap on active sessions is global', async () => {
-  // Every earlier test finished its sessions, so MAX_ACTIVE sessions fit, spread over the three.
+  // Every earlier test finished its sessions (this ends any a failed one left), so MAX_ACTIVE
+  // sessions fit, spread over the three.
+  for (const id of madeHere) {
+    const r = await api(A, 'DELETE', sessionPath(id));
+    assert.ok(r.status === 200 || r.status === 410, `ending ${id}: ${JSON.stringify(r.body)}`);
+  }
   const ids: { id: string; on: string }[] = [];
   for (let i = 0; i < MAX_ACTIVE; i++) {
     const on = [A, B, C][i % 3]!;
-    const r = await api(on, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
+    const r = await create(on, 'password');
     assert.equal(r.status, 200, `session ${i + 1} on ${on}: ${JSON.stringify(r.body)}`);
     ids.push({ id: r.body.loginSessionID, on });
   }
   for (const base of [A, B, C]) {
-    const over = await api(base, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
+    const over = await create(base, 'password');
     assert.equal(over.status, 429, `over the cap on ${base}: ${JSON.stringify(over.body)}`);
     assert.equal(over.body.code, 'rate_limited');
   }
@@ -154,7 +171,7 @@ test('the cap on active sessions is global', async () => {
   const freed = await api(C, 'DELETE', sessionPath(ids[0]!.id));
   assert.equal(freed.status, 200, JSON.stringify(freed.body));
   assert.equal(freed.body.status, 'cancelled');
-  const again = await api(B, 'POST', '/v1/bridges/demo/login-sessions', { flowID: 'password' });
+  const again = await create(B, 'password');
   assert.equal(again.status, 200, JSON.stringify(again.body));
   ids.push({ id: again.body.loginSessionID, on: B });
   for (const { id } of ids.slice(1)) assert.equal((await api(A, 'DELETE', sessionPath(id))).status, 200);

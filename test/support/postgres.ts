@@ -54,8 +54,8 @@ async function onCluster<T>(url: string, fn: (client: pg.Client) => Promise<T>):
 }
 
 /**
- * Create a fresh, empty database for this test file and drop it (forcefully, whatever is still
- * connected) once the file's tests have run.
+ * Create a fresh, empty database and drop it (forcefully, whatever is still connected) once the
+ * file's tests have run; called inside a test, once that test has run.
  */
 export async function withDatabase(): Promise<TestDatabase> {
   const cluster = testClusterURL();
