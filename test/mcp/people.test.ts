@@ -25,8 +25,8 @@ interface Holdings {
 }
 
 /** A person's token, made as `token create --user` makes it. */
-function personToken(userID: string): string {
-  return s.app.tokens.create('matrix', s.clock.now(), { userID, expiresAt: s.clock.now() + 24 * 3600_000 }).token;
+async function personToken(userID: string): Promise<string> {
+  return (await s.app.tokens.create('matrix', s.clock.now(), { userID, expiresAt: s.clock.now() + 24 * 3600_000 })).token;
 }
 
 /** Over MCP, as `name`: one connected demo account and one QR session left waiting. */
@@ -45,7 +45,7 @@ async function hold(name: string, token: string): Promise<Holdings> {
 let holding: Promise<Holdings[]> | undefined;
 /** The three principals' holdings, made once for all tests (after the file's server has started). */
 function principals(): Promise<Holdings[]> {
-  holding ??= (async () => [await hold('owner', s.token), await hold('alice', personToken('@alice:example.test')), await hold('bob', personToken('@bob:example.test'))])();
+  holding ??= (async () => [await hold('owner', s.token), await hold('alice', await personToken('@alice:example.test')), await hold('bob', await personToken('@bob:example.test'))])();
   return holding;
 }
 
