@@ -96,7 +96,7 @@ async function postgresStores(ctx: StoreContext, url: string): Promise<Stores> {
     tokens: new PgTokenStore(pg.pool),
     // A completed login is written beside its session's save; see PgWriteQueue for joining it
     // to the same transaction.
-    logins: new PgLoginStore(pg.pool),
+    logins: new PgLoginStore(pg.pool, sessions),
     people: new PgPeopleStore(pg.pool),
     demoCookies: new PgDemoCookieStore(pg.pool),
     sessions,

@@ -48,6 +48,8 @@ export interface Coordinator {
    * sweeps run once, not once per instance); resolves with whether it ran here.
    */
   runOnce(name: string, task: () => Promise<void>): Promise<boolean>;
+  /** Start (before sessions are restored): listen for changes and renew leases. */
+  start(): Promise<void>;
   /** Stop: give up every lease and stop listening. */
   close(): Promise<void>;
 }

@@ -48,5 +48,7 @@ export class LocalCoordinator implements Coordinator {
     return true;
   }
 
+  async start(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -47,6 +47,7 @@ export class PgCoordinator implements Coordinator {
 
   /** Connect the listening connection and start renewing leases. */
   async start(): Promise<void> {
+    if (this.listener || this.closed) return;
     await this.listen();
     this.scheduleRenewal();
   }

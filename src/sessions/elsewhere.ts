@@ -14,8 +14,14 @@ import { RemoteFeeds } from './remote.ts';
 import { restoreSessions, resumeStored, type RestoreDeps } from './restore.ts';
 import type { SessionTable } from './table.ts';
 
-/** Longest a submission here waits for the driving instance to yield the session. */
-export const HANDOFF_MS = 10_000;
+/**
+ * Longest a submission here waits for the driving instance to yield the session: longer than
+ * the default lease (15 s), so that the session of a driver that died is taken over meanwhile.
+ */
+export const HANDOFF_MS = 20_000;
+
+/** How often the lease is tried again while waiting (a dead driver sends no notice). */
+const RETRY_MS = 1000;
 
 export interface ElsewhereDeps {
   clock: Clock;
@@ -50,38 +56,56 @@ export class Elsewhere {
     if (waiters) for (const w of [...waiters]) w();
   }
 
-  /** Resolve at the next change of `id` heard, or after `ms`. */
-  private nextNotice(id: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      let waiters = this.notices.get(id);
-      if (!waiters) this.notices.set(id, (waiters = new Set()));
-      const done = (): void => {
+  /** A promise of the next change of `id` heard (or `ms` passing), and how to stop waiting. */
+  private nextNotice(id: string, ms: number): { heard: Promise<void>; cancel: () => void } {
+    let waiters = this.notices.get(id);
+    if (!waiters) this.notices.set(id, (waiters = new Set()));
+    const set = waiters;
+    let done!: () => void;
+    const heard = new Promise<void>((resolve) => {
+      done = (): void => {
         timer.cancel();
-        waiters.delete(done);
-        if (waiters.size === 0) this.notices.delete(id);
+        set.delete(done);
+        if (set.size === 0 && this.notices.get(id) === set) this.notices.delete(id);
         resolve();
       };
-      const timer = this.deps.clock.setTimeout(done, ms);
-      waiters.add(done);
     });
+    const timer = this.deps.clock.setTimeout(done, ms);
+    set.add(done);
+    return { heard, cancel: done };
   }
 
   /**
    * Take session `id` over to drive it here: at once when nobody holds its lease (or it ran
-   * out), else once its driver yields it. True when it is held here now.
+   * out), else once its driver yields it (after its running submission); when several
+   * instances ask at once, each in turn. True when it is held here now, or finished (then
+   * read from the store); false when no driver let it go within {@link HANDOFF_MS}.
    */
   async takeOver(id: string): Promise<boolean> {
-    const { coordinator } = this.deps;
-    if (!(await coordinator.lease(id))) {
-      const yielded = this.nextNotice(id, HANDOFF_MS);
+    const { coordinator, clock } = this.deps;
+    const deadline = clock.now() + HANDOFF_MS;
+    for (;;) {
+      const notice = this.nextNotice(id, Math.max(0, Math.min(RETRY_MS, deadline - clock.now())));
+      if (await coordinator.lease(id)) {
+        notice.cancel();
+        break;
+      }
+      const current = await this.deps.store.read(id);
+      if (!current || current.finishedAt !== undefined) {
+        notice.cancel();
+        return true;
+      }
+      if (clock.now() >= deadline) {
+        notice.cancel();
+        return false;
+      }
       await coordinator.requestYield(id);
-      await yielded;
-      if (!(await coordinator.lease(id))) return false;
+      await notice.heard;
     }
     const stored = await this.deps.store.readForResume(id);
     if (!stored) return false;
-    await resumeStored(this.deps.restore, stored, undefined, this.deps.clock.now());
-    return this.deps.table.has(id) || stored.session.finishedAt !== undefined;
+    await resumeStored(this.deps.restore, stored, undefined, clock.now());
+    return true;
   }
 
   /** Another instance wants to run a submission on `id`: give it up once nothing runs here. */

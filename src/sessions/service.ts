@@ -13,8 +13,8 @@ import type { Clock } from '../clock.ts';
 import { ApiError, MESSAGES, notFound } from '../errors.ts';
 import { actingUserID, principalKey, type Principal } from '../principal.ts';
 import type { BridgeRegistry } from '../bridges/registry.ts';
-import { bridgeError, unreachable } from '../bridges/errors.ts';
-import { BridgeUnavailableError, type Bridge, type LoginProcess, type StepOutcome } from '../bridges/types.ts';
+import { bridgeError } from '../bridges/errors.ts';
+import type { LoginProcess, StepOutcome } from '../bridges/types.ts';
 import type { LoginService } from '../logins/service.ts';
 import type { SessionStorage } from '../store/storage.ts';
 import * as machine from './machine.ts';
@@ -29,6 +29,11 @@ import { toJSON } from './view.ts';
 import { randomID } from './ids.ts';
 import { submit, submitSettled, type SubmissionDeps, type SubmitRequest } from './submissions.ts';
 import { isFinished, type Session } from './model.ts';
+import { personalCapReached, serverCapReached } from './caps.ts';
+import { PLACEHOLDER, cancelResult, settledFeed, type CancelResult } from './answers.ts';
+import { pickFlow } from './flows.ts';
+
+export type { CancelResult } from './answers.ts';
 import { then, type MaybePromise } from './maybe-promise.ts';
 import { createSubmissionDigest } from './submission-digest.ts';
 import type { Coordinator } from '../coordination/coordinator.ts';
@@ -64,23 +69,6 @@ export interface SessionServiceOptions {
   /** Opaque session IDs (default: 128 random bits, base64url). */
   newID?: () => string;
   onError?: (err: unknown, context: string) => void;
-}
-
-/** The answer to a cancel. */
-export interface CancelResult {
-  bridgeID: string;
-  loginSessionID: string;
-  status: 'cancelled';
-}
-
-function cancelResult(result: Session | ApiError, bridgeID: string, id: string): CancelResult {
-  if (result instanceof ApiError) throw result;
-  return { bridgeID, loginSessionID: id, status: 'cancelled' };
-}
-
-/** What a watcher sees of a finished session: its record, and no change to come. */
-function settledFeed(s: Session): SessionFeed {
-  return { json: toJSON(s), finished: true, ended: false, watcherCount: 0, watch: () => () => {} };
 }
 
 export interface CreateRequest {
@@ -233,21 +221,27 @@ export class SessionService {
     if (reconnect === undefined && d.maxLogins !== undefined && (await this.opts.logins.count(principal, bridgeID)) >= d.maxLogins) {
       throw new ApiError('login_limit_reached', `bridge "${bridgeID}" already has its maximum of ${d.maxLogins} login${d.maxLogins === 1 ? '' : 's'}`);
     }
-    const flowID = await this.pickFlow(bridge, req.flowID);
+    const flowID = await pickFlow(bridge, req.flowID, this.onError);
     const owner = actingUserID(principal);
-    // A person's own cap (api.md §10); the owner is held only by the server-wide one.
-    if (owner !== undefined && this.table.activeOf(owner) + (this.startingFor.get(owner) ?? 0) >= (this.limits.maxActivePerUser ?? 20)) {
-      throw new ApiError('rate_limited', `you have ${(this.limits.maxActivePerUser ?? 20)} active login sessions, the most allowed; finish or cancel one first`, undefined, {
-        'retry-after': '30',
-      });
-    }
-    if (this.table.active + this.starting >= this.limits.maxActive) {
-      // A slot frees up when a session finishes, at the latest when the earliest one expires.
-      const untilExpiry = (this.table.earliestExpiry ?? Infinity) - this.clock.now();
-      const retryAfter = Math.max(1, Math.min(30, Math.ceil(untilExpiry / 1000)));
-      throw new ApiError('rate_limited', `too many active login sessions (at most ${this.limits.maxActive}); finish or cancel one first`, undefined, {
-        'retry-after': String(retryAfter),
-      });
+    const store = this.opts.store;
+    let reserved: Session | undefined;
+    if (this.elsewhere && store.reserve) {
+      // Several instances: the caps count every instance's sessions, in the database.
+      const now = this.clock.now();
+      reserved = machine.created({ id: this.newID(), ...(owner !== undefined ? { owner } : {}), bridgeID, flowID, loginID: reconnect, step: PLACEHOLDER, now, ttlMs: this.limits.ttlMs });
+      const verdict = await store.reserve(reserved, { maxActive: this.limits.maxActive, maxActivePerUser: this.limits.maxActivePerUser ?? 20 });
+      if (verdict === 'user') throw personalCapReached(this.limits.maxActivePerUser ?? 20);
+      if (verdict === 'global') throw serverCapReached(this.limits.maxActive, 30);
+    } else {
+      // A person's own cap (api.md §10); the owner is held only by the server-wide one.
+      if (owner !== undefined && this.table.activeOf(owner) + (this.startingFor.get(owner) ?? 0) >= (this.limits.maxActivePerUser ?? 20)) {
+        throw personalCapReached(this.limits.maxActivePerUser ?? 20);
+      }
+      if (this.table.active + this.starting >= this.limits.maxActive) {
+        // A slot frees up when a session finishes, at the latest when the earliest one expires.
+        const untilExpiry = (this.table.earliestExpiry ?? Infinity) - this.clock.now();
+        throw serverCapReached(this.limits.maxActive, Math.max(1, Math.min(30, Math.ceil(untilExpiry / 1000))));
+      }
     }
     this.starting++;
     if (owner !== undefined) this.startingFor.set(owner, (this.startingFor.get(owner) ?? 0) + 1);
@@ -261,6 +255,8 @@ export class SessionService {
       });
     } catch (err) {
       const known = bridgeError(bridgeID, err);
+      // The reserved row goes: this session never started.
+      if (known && reserved) store.delete(reserved.id);
       if (known) throw known;
       if (this.stopping.signal.aborted) throw new ApiError('bridge_unavailable', MESSAGES.shutting_down);
       // Any other failure to start is a failed login, not an HTTP error (api.md §5).
@@ -274,8 +270,7 @@ export class SessionService {
         else this.startingFor.set(owner, n);
       }
     }
-    const placeholder = { type: 'user_input' as const, stepID: 'start', fields: [] };
-    const session = machine.created({ id: this.newID(), ...(owner !== undefined ? { owner } : {}), bridgeID, flowID, loginID: reconnect, step: placeholder, now: this.clock.now(), ttlMs: this.limits.ttlMs });
+    const session = reserved ?? machine.created({ id: this.newID(), ...(owner !== undefined ? { owner } : {}), bridgeID, flowID, loginID: reconnect, step: PLACEHOLDER, now: this.clock.now(), ttlMs: this.limits.ttlMs });
     const live = new LiveSession(session);
     live.attach(started.process);
     this.table.addActive(live);
@@ -285,26 +280,6 @@ export class SessionService {
     this.recorder.apply(live, started.first, undefined, [], bridge);
     if (!live.finished) this.table.scheduleExpiry(live);
     return live.json;
-  }
-
-  private async pickFlow(bridge: Bridge, flowID: string | undefined): Promise<string> {
-    let flows;
-    try {
-      flows = await bridge.flows();
-    } catch (err) {
-      if (!(err instanceof BridgeUnavailableError)) this.onError(err, `listing the flows of bridge "${bridge.descriptor.id}"`);
-      // Whatever the failure, a bridge that cannot list its flows cannot take a login now.
-      throw unreachable(bridge.descriptor.id, err);
-    }
-    if (flowID === undefined) {
-      const first = flows[0];
-      if (!first) throw new ApiError('bridge_unavailable', `bridge "${bridge.descriptor.id}" offers no login flow right now`);
-      return first.id;
-    }
-    if (!flows.some((f) => f.id === flowID)) {
-      throw new ApiError('unknown_flow', `flow "${flowID}" is not one of bridge "${bridge.descriptor.id}"'s flows`, { flows: flows.map((f) => f.id) });
-    }
-    return flowID;
   }
 
   // ---- submit and cancel -----------------------------------------------------------------
@@ -339,7 +314,10 @@ export class SessionService {
           return nextChange(elsewhere.feeds.feed(current), this.clock, req.waitMs ?? this.limits.longPollMs, req.signal);
         case 'run':
           // Run here: take the session over, then decide again on what the driver left.
-          return this.whenTakenOver(session.id, () => this.submit(principal, session.bridgeID, session.id, req));
+          // The driver may have answered this key meanwhile: its answer was saved before it yielded.
+          return this.whenTakenOver(session.id, () =>
+            then(key === undefined ? undefined : this.opts.store.readReply(session.id, key), (answer) => answer ?? this.submit(principal, session.bridgeID, session.id, req)),
+          );
       }
     });
   }
@@ -376,6 +354,7 @@ export class SessionService {
 
   /** Load stored sessions after a start (see ./restore.ts). */
   async restore(): Promise<{ resumed: number; interrupted: number }> {
+    await this.coordinator.start();
     const restored = await restoreSessions(this.restoreDeps());
     // With several instances, sessions whose instance dies later are taken over by the sweep.
     this.elsewhere?.startSweeps();

@@ -10,6 +10,10 @@ import type pg from 'pg';
 import type { Session, SessionStatus, SessionStep } from '../sessions/model.ts';
 import type { LoginError } from '../bridges/types.ts';
 import type { SessionStorage, StoredSession, StoredSessions } from './storage.ts';
+import type { PgWriteQueue } from './pg/write-queue.ts';
+
+/** Key of the advisory lock under which the caps are counted ('bl-caps' in ASCII). */
+const CAPS_LOCK = '27703489914302579';
 
 /** The channel every instance listens on. */
 export const CHANNEL = 'bridge_login';
@@ -56,6 +60,13 @@ function fromRow(r: Row): Session {
   };
 }
 
+/** A statement joined to the next flush; `done` hears whether it was committed. */
+interface Statement {
+  sql: string;
+  params: unknown[];
+  done?: (committed: boolean) => void;
+}
+
 interface PendingSave {
   session: Session;
   bridgeState: unknown;
@@ -82,9 +93,9 @@ const UPSERT = `
   WHERE s.lease_owner IS NULL OR s.lease_owner = $17 OR s.lease_until < $18
   RETURNING version`;
 
-export class PgSessionStore implements SessionStorage {
+export class PgSessionStore implements SessionStorage, PgWriteQueue {
   private pending = new Map<string, PendingSave>();
-  private extra: { sql: string; params: unknown[] }[] = [];
+  private extra: Statement[] = [];
   private waiting: ((saved: boolean) => void)[] = [];
   private scheduled = false;
   /** The flush being committed now, if any (flushes run one after the other). */
@@ -101,6 +112,45 @@ export class PgSessionStore implements SessionStorage {
     if (onLost) lost.push(onLost);
     this.pending.set(s.id, { session: s, bridgeState, lost });
     this.schedule();
+  }
+
+  /**
+   * Insert a new session's row now, if the caps allow it: the active sessions of everyone, and
+   * of its owner, are counted in the same transaction under an advisory lock, so that
+   * instances creating at once cannot together pass a cap (api.md §5, §10). The row is this
+   * instance's (leased); the session's first save then updates it.
+   */
+  async reserve(s: Session, caps: { maxActive: number; maxActivePerUser: number }): Promise<'reserved' | 'global' | 'user'> {
+    const client = await this.opts.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [CAPS_LOCK]);
+      const now = this.opts.now();
+      const { rows } = await client.query<{ everyone: string; mine: string }>(
+        'SELECT count(*) AS everyone, count(*) FILTER (WHERE user_id = $2) AS mine FROM sessions WHERE finished_at IS NULL AND expires_at > $1',
+        [now, s.owner ?? ''],
+      );
+      const counts = rows[0]!;
+      let verdict: 'reserved' | 'global' | 'user' = 'reserved';
+      if (s.owner !== undefined && Number(counts.mine) >= caps.maxActivePerUser) verdict = 'user';
+      else if (Number(counts.everyone) >= caps.maxActive) verdict = 'global';
+      if (verdict !== 'reserved') {
+        await client.query('ROLLBACK');
+        return verdict;
+      }
+      await client.query(
+        `INSERT INTO sessions (id, user_id, bridge_id, flow_id, status, created_at, updated_at, expires_at, lease_owner, lease_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)`,
+        [s.id, s.owner ?? '', s.bridgeID, s.flowID, s.status, s.createdAt, s.expiresAt, this.opts.instanceID, now + this.opts.leaseMs],
+      );
+      await client.query('COMMIT');
+      return 'reserved';
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /** Writes join this turn's flush anyway: one transaction for all of them. */
@@ -120,6 +170,14 @@ export class PgSessionStore implements SessionStorage {
       params: [sessionID, key, replyJSON],
     });
     this.schedule();
+  }
+
+  /** Run `sql` in the next flush's transaction (a completed login is saved with its session). */
+  enqueue(sql: string, params: unknown[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.extra.push({ sql, params, done: (committed) => (committed ? resolve() : reject(new Error('the write was lost: its transaction did not commit'))) });
+      this.schedule();
+    });
   }
 
   async read(id: string): Promise<Session | undefined> {
@@ -206,9 +264,13 @@ export class PgSessionStore implements SessionStorage {
       this.waiting = [];
       this.inFlight++;
       this.flushing = this.flushing.then(() => this.commit(batch.saves, batch.extra)).then(
-        (saved) => this.settle(batch.waiting, saved),
+        (saved) => {
+          for (const e of batch.extra) e.done?.(true);
+          this.settle(batch.waiting, saved);
+        },
         (err: unknown) => {
           this.opts.onError(err);
+          for (const e of batch.extra) e.done?.(false);
           for (const p of batch.saves.values()) for (const fn of p.lost) fn();
           this.settle(batch.waiting, false);
         },
@@ -224,7 +286,7 @@ export class PgSessionStore implements SessionStorage {
   }
 
   /** Commit one batch; a save fenced out by another instance's lease is lost. */
-  private async commit(saves: Map<string, PendingSave>, extra: { sql: string; params: unknown[] }[]): Promise<boolean> {
+  private async commit(saves: Map<string, PendingSave>, extra: Statement[]): Promise<boolean> {
     if (saves.size === 0 && extra.length === 0) return true;
     const client = await this.opts.pool.connect();
     const fenced: PendingSave[] = [];

@@ -34,6 +34,11 @@ export interface SessionStorage {
   readForResume(id: string): StoredSession | undefined | Promise<StoredSession | undefined>;
   /** The answer kept for `key` on session `id`, if any (sync or async as {@link read}). */
   readReply(id: string, key: string): string | undefined | Promise<string | undefined>;
+  /**
+   * Several instances only: insert a new session's row now if the caps allow it, counting every
+   * instance's active sessions atomically (see the PostgreSQL store).
+   */
+  reserve?(s: Session, caps: { maxActive: number; maxActivePerUser: number }): Promise<'reserved' | 'global' | 'user'>;
   /** Delete one session and its answers. */
   delete(id: string): void;
   /** Keep the answer given to an `Idempotency-Key`. */

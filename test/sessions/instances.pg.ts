@@ -20,7 +20,7 @@ import { DemoBridge } from '../../src/bridges/demo/bridge.ts';
 import { BridgeRegistry } from '../../src/bridges/registry.ts';
 import { LoginService } from '../../src/logins/service.ts';
 import { SessionService } from '../../src/sessions/service.ts';
-import { OWNER } from '../../src/principal.ts';
+import { OWNER, matrixUser } from '../../src/principal.ts';
 import type { SessionFeed } from '../../src/sessions/live.ts';
 
 const LEASE = 15_000;
@@ -163,6 +163,23 @@ test('an instance that dies: its session is taken over by the sweep once the lea
   const done = await json(b.sessions.submit(OWNER, 'demo', id, { stepID: 'demo.password', type: 'user_input', fields: { username: 'bo', password: 'x' } }));
   assert.equal(done.status, 'complete');
   assert.equal(done.account.user.username, 'bo');
+});
+
+test('the caps count every instance\'s sessions: global and per person', async () => {
+  await database.query('DELETE FROM sessions');
+  const person = matrixUser('@ada:example.org');
+  // 100 at most in all, 20 per person (the test limits).
+  const onA = await Promise.all(Array.from({ length: 10 }, () => a.sessions.create(person, 'demo', { flowID: 'password' })));
+  const onB = await Promise.all(Array.from({ length: 10 }, () => b.sessions.create(person, 'demo', { flowID: 'password' })));
+  assert.equal(onA.length + onB.length, 20);
+  await assert.rejects(b.sessions.create(person, 'demo', { flowID: 'password' }), (err: any) => err.code === 'rate_limited' && /you have 20/.test(err.message));
+  await assert.rejects(a.sessions.create(person, 'demo', { flowID: 'password' }), (err: any) => err.code === 'rate_limited');
+  // Concurrent creates on both instances never pass the global cap together.
+  const attempts = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).sessions.create(OWNER, 'demo', { flowID: 'password' })));
+  assert.equal(attempts.filter((r) => r.status === 'fulfilled').length, 80, 'the 100 - 20 slots left, no more');
+  const [{ n }] = await database.query('SELECT count(*)::int AS n FROM sessions WHERE finished_at IS NULL');
+  assert.equal(n, 100);
+  for (const r of attempts) if (r.status === 'rejected') assert.equal((r.reason as any).code, 'rate_limited');
 });
 
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
