@@ -94,8 +94,7 @@ async function postgresStores(ctx: StoreContext, url: string): Promise<Stores> {
   const coordinator = new PgCoordinator({ pool: pg.pool, url, instanceID, leaseMs, clock, onError: ctx.onError });
   return {
     tokens: new PgTokenStore(pg.pool),
-    // A completed login is written beside its session's save; see PgWriteQueue for joining it
-    // to the same transaction.
+    // A completed login joins its session's save: one transaction (PgWriteQueue).
     logins: new PgLoginStore(pg.pool, sessions),
     people: new PgPeopleStore(pg.pool),
     demoCookies: new PgDemoCookieStore(pg.pool),

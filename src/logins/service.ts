@@ -215,9 +215,9 @@ export class LoginService {
     const now = this.clock.now();
     const owner = principalKey(principal);
     // The session's lost-write report covers these writes: their own rejections say nothing more.
-    if (reconnectOf !== undefined && reconnectOf !== login.loginID) this.store.delete(d.id, reconnectOf, owner).catch(() => {});
+    if (reconnectOf !== undefined && reconnectOf !== login.loginID) this.store.delete(d.id, reconnectOf, owner, { withSessions: true }).catch(() => {});
     const write = { bridgeID: d.id, loginID: login.loginID, status: login.status, statusText: login.statusText, user: login.user };
-    this.store.upsert(write, now, owner).catch(() => {});
+    this.store.upsert(write, now, owner, { withSessions: true }).catch(() => {});
     // As read back from the store: the user as JSON keeps it.
     const stored: StoredLogin = { ...write, user: JSON.parse(JSON.stringify(login.user)) as StoredLogin['user'], owner, createdAt: now, updatedAt: now };
     if (stored.statusText === undefined) delete stored.statusText;

@@ -76,10 +76,7 @@ export interface LoginWrite {
   user: User;
 }
 
-/**
- * The logins of every bridge. `owner` is the principal key ('' for the owner). Writes made inside
- * `SessionStorage.inTransaction` are saved with that transaction's session writes, or not at all.
- */
+/** The logins of every bridge. `owner` is the principal key ('' for the owner). */
 export interface LoginStorage {
   /** One principal's logins on a bridge, oldest first. */
   list(bridgeID: string, owner?: string): Promise<StoredLogin[]>;
@@ -90,9 +87,17 @@ export interface LoginStorage {
   /** How many logins each principal holds (`GET /v1/users`). */
   countByOwner(): Promise<Map<string, number>>;
   /** Create or update a login; resolves to the stored row. */
-  upsert(login: LoginWrite, now: number, owner?: string): Promise<StoredLogin>;
+  upsert(login: LoginWrite, now: number, owner?: string, options?: LoginWriteOptions): Promise<StoredLogin>;
   /** Delete a login; false when there was none. */
-  delete(bridgeID: string, loginID: string, owner?: string): Promise<boolean>;
+  delete(bridgeID: string, loginID: string, owner?: string, options?: LoginWriteOptions): Promise<boolean>;
+}
+
+export interface LoginWriteOptions {
+  /**
+   * Save it with the session writes of this turn, in their transaction (a completed login and
+   * the session it completed: both or neither). Asked for inside `SessionStorage.inTransaction`.
+   */
+  withSessions?: boolean;
 }
 
 export interface TokenInfo {

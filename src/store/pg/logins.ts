@@ -1,7 +1,7 @@
 /** The PostgreSQL implementation of {@link LoginStorage}. */
 import type pg from 'pg';
 import type { LoginStatus, User } from '../../bridges/types.ts';
-import type { LoginStorage, LoginWrite, StoredLogin } from '../storage.ts';
+import type { LoginStorage, LoginWrite, LoginWriteOptions, StoredLogin } from '../storage.ts';
 import type { PgWriteQueue } from './write-queue.ts';
 
 interface Row {
@@ -36,8 +36,8 @@ const DELETE = 'DELETE FROM logins WHERE user_id = $1 AND bridge_id = $2 AND log
 
 export class PgLoginStore implements LoginStorage {
   /**
-   * With `queue`, writes join the session store's next transaction (a completed login is saved
-   * with its session); without, each runs on its own.
+   * `queue`: the session store's, which writes asked `withSessions` join (a completed login is
+   * saved with its session); every other write runs on its own.
    */
   constructor(
     private readonly pool: pg.Pool,
@@ -69,9 +69,9 @@ export class PgLoginStore implements LoginStorage {
     return new Map(rows.map((r) => [r.user_id, r.n]));
   }
 
-  async upsert(login: LoginWrite, now: number, owner = ''): Promise<StoredLogin> {
+  async upsert(login: LoginWrite, now: number, owner = '', options: LoginWriteOptions = {}): Promise<StoredLogin> {
     const params = [owner, login.bridgeID, login.loginID, login.status, login.statusText ?? null, JSON.stringify(login.user), now];
-    if (!this.queue) return fromRow((await this.pool.query<Row>(`${UPSERT} RETURNING *`, params)).rows[0]!);
+    if (!this.queue || !options.withSessions) return fromRow((await this.pool.query<Row>(`${UPSERT} RETURNING *`, params)).rows[0]!);
     // Queued at once (before any await), so that it joins the flush of this turn's session writes.
     await this.queue.enqueue(UPSERT, params);
     const stored = await this.get(login.bridgeID, login.loginID, owner);
@@ -79,8 +79,8 @@ export class PgLoginStore implements LoginStorage {
     return stored ?? fromRow({ user_id: owner, bridge_id: login.bridgeID, login_id: login.loginID, status: login.status, status_text: login.statusText ?? null, user_json: JSON.stringify(login.user), created_at: now, updated_at: now });
   }
 
-  async delete(bridgeID: string, loginID: string, owner = ''): Promise<boolean> {
-    if (!this.queue) return ((await this.pool.query(DELETE, [owner, bridgeID, loginID])).rowCount ?? 0) > 0;
+  async delete(bridgeID: string, loginID: string, owner = '', options: LoginWriteOptions = {}): Promise<boolean> {
+    if (!this.queue || !options.withSessions) return ((await this.pool.query(DELETE, [owner, bridgeID, loginID])).rowCount ?? 0) > 0;
     // Both issued before any await: the delete joins this turn's flush; whether there was a
     // login is read as it stood just before.
     const existed = this.get(bridgeID, loginID, owner);
