@@ -12,6 +12,9 @@ import { controlCluster, withDatabase } from '../support/postgres.ts';
 import { startRoundRobin, type RoundRobin } from '../support/round-robin.ts';
 import { apiWith, loginsNamed, sessionPath, type Answer, type Api } from './http.ts';
 
+// Registered first, so it runs first: whatever happened, the cluster runs again before the
+// database is dropped and for the files after this one.
+after(() => controlCluster('start'));
 const db = await withDatabase();
 let cluster: Cluster;
 let rr: RoundRobin;
@@ -24,8 +27,6 @@ before(async () => {
 });
 
 after(async () => {
-  // Whatever happened, leave the cluster running for the files after this one.
-  controlCluster('start');
   await rr?.close();
   await cluster?.close();
 });
@@ -88,6 +89,7 @@ test('PostgreSQL restarted under load: 503 store_unavailable meanwhile, then rec
   controlCluster('stop');
   const stoppedAt = traffic.seen.answers.length;
   // Asked directly while it is down, both instances say so, the same way.
+  for (const i of cluster.instances) assert.ok(i.alive(), `${i.name} died when PostgreSQL stopped:\n${i.output().slice(-3000)}`);
   for (const base of [A, B]) {
     const r = await api(base, 'GET', sessionPath(waiting.body.loginSessionID));
     assert.equal(r.status, 503, `${base}: ${JSON.stringify(r.body)}`);
