@@ -76,6 +76,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX demo_cookies_age ON demo_cookies (created_at, seq);
   `,
+  // 2: the demo bridge's QR scan tokens and pairing codes (hashes only), so a scan or a typed
+  // code may reach any instance and a taken-over QR login still completes.
+  `
+  CREATE TABLE demo_pairings (
+    hash text PRIMARY KEY,
+    username text,
+    created_at bigint NOT NULL
+  );
+  CREATE INDEX demo_pairings_age ON demo_pairings (created_at);
+  `,
 ];
 
 /** What a migration run did. */
