@@ -84,12 +84,17 @@ export class DemoBridge implements Bridge {
 
   private qrOptions(): QrOptions {
     const { clock, baseURL, qrRefreshMs: refreshMs, maxQRCodes: maxCodes, resumable } = this.opts;
-    return { clock, pairings: this.pairings, baseURL, refreshMs, maxCodes, resumable };
+    return { clock, pairings: this.pairings, baseURL, refreshMs, maxCodes, resumable, live: this.liveQr };
   }
 
-  /** Stop the cookies' scheduled purge. */
+  /** Running QR logins, whose refresh timers stop when the bridge closes. */
+  private readonly liveQr = new Set<{ halt(): void }>();
+
+  /** Stop the cookies' scheduled purge, the QR refresh timers and the polls for shared codes. */
   async close(): Promise<void> {
     this.cookies.close();
+    for (const p of [...this.liveQr]) p.halt();
+    this.pairings.stop();
   }
 
   async health() {

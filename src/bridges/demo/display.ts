@@ -17,6 +17,8 @@ export interface QrOptions {
   maxCodes: number;
   /** Keep a resume state (several instances): the shown token's hash, never the token. */
   resumable?: boolean;
+  /** The bridge's running QR logins, halted when it closes. */
+  live?: Set<{ halt(): void }>;
 }
 
 /** What a QR or pairing-code login keeps to be resumed by another instance: hashes only. */
@@ -41,7 +43,19 @@ export class QrProcess implements LoginProcess {
   private shown = 0;
   private done = false;
 
-  private constructor(private readonly opts: QrOptions) {}
+  private constructor(private readonly opts: QrOptions) {
+    opts.live?.add(this);
+  }
+
+  /**
+   * Stop this process's timers at shutdown without forgetting its code: a resumable login is
+   * left for another instance (or the next start) to pick up.
+   */
+  halt(): void {
+    this.done = true;
+    this.timer?.cancel();
+    this.opts.live?.delete(this);
+  }
 
   /** Start a QR login; resolves with the process and its first code. */
   static async start(opts: QrOptions): Promise<{ process: QrProcess; first: StepOutcome }> {
@@ -111,6 +125,7 @@ export class QrProcess implements LoginProcess {
   private release(): void {
     this.done = true;
     this.timer?.cancel();
+    this.opts.live?.delete(this);
     this.forget();
   }
 

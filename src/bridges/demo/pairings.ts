@@ -140,6 +140,12 @@ export class Pairings {
     shared.store.remove(hash, shared.clock.now() - SHARED_TTL_MS).catch((err: unknown) => shared.onError?.(err));
   }
 
+  /** Stop polling (shutdown), keeping the shared rows for whichever instance resumes the logins. */
+  stop(): void {
+    for (const w of this.watches.values()) w.timer?.cancel();
+    this.watches.clear();
+  }
+
   private async claim(hash: string, username: string): Promise<boolean> {
     if (!(await this.shared!.store.claim(hash, username))) return false;
     // The login waits here: complete it now rather than on the next poll.
