@@ -16,12 +16,13 @@ import { LoginStore } from './store/logins.ts';
 import { PeopleStore } from './store/people.ts';
 import { SessionStore } from './store/sessions.ts';
 import { PgSessionStore } from './store/sessions-pg.ts';
-import type { DemoCookieStorage, LoginStorage, PeopleStorage, SessionStorage, TokenStorage } from './store/storage.ts';
+import type { DemoCookieStorage, DemoPairingStorage, LoginStorage, PeopleStorage, SessionStorage, TokenStorage } from './store/storage.ts';
 import { TokenStore } from './store/tokens.ts';
 import { openPostgres, type PgDatabase } from './store/pg/pool.ts';
 import { migratePostgres } from './store/pg/migrations.ts';
 import { isUnavailable } from './store/pg/errors.ts';
 import { PgDemoCookieStore } from './store/pg/demo-cookies.ts';
+import { PgDemoPairingStore } from './store/pg/demo-pairings.ts';
 import { PgLoginStore } from './store/pg/logins.ts';
 import { PgPeopleStore } from './store/pg/people.ts';
 import { PgTokenStore } from './store/pg/tokens.ts';
@@ -32,6 +33,8 @@ export interface Stores {
   logins: LoginStorage;
   people: PeopleStorage;
   demoCookies: DemoCookieStorage;
+  /** Shared QR tokens and pairing codes; absent for one process (SQLite), which keeps them in memory. */
+  demoPairings?: DemoPairingStorage;
   sessions: SessionStorage;
   /** Leases and change events across instances (PostgreSQL); the single process's when undefined. */
   coordinator?: Coordinator;
@@ -98,6 +101,7 @@ async function postgresStores(ctx: StoreContext, url: string): Promise<Stores> {
     logins: new PgLoginStore(pg.pool, sessions),
     people: new PgPeopleStore(pg.pool),
     demoCookies: new PgDemoCookieStore(pg.pool),
+    demoPairings: new PgDemoPairingStore(pg.pool),
     sessions,
     coordinator,
     pg,

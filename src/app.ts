@@ -111,7 +111,7 @@ function buildServices(deps: ServiceContext) {
   const coordinator = deps.coordinator ?? stores.coordinator;
   const bridgeList: Bridge[] = [];
   const demo = config.demo.enabled
-    ? new DemoBridge({ clock, logins: loginStore, cookieStore: stores.demoCookies, baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes, maxCookies: config.demo.maxCookies, random: deps.demoRandom, resumable: coordinator?.shared ?? false })
+    ? new DemoBridge({ clock, logins: loginStore, cookieStore: stores.demoCookies, baseURL, qrRefreshMs: config.demo.qrRefreshSeconds * 1000, maxQRCodes: config.demo.maxQRCodes, maxCookies: config.demo.maxCookies, random: deps.demoRandom, resumable: coordinator?.shared ?? false, pairingStore: stores.demoPairings, onError: (err) => log.error({ err }, 'demo pairing store') })
     : undefined;
   if (demo) bridgeList.push(demo);
   // The connectors' own lines (a refused start, a transport error, a failed cancel): ids, statuses

@@ -166,3 +166,20 @@ export interface DemoCookieStorage {
   /** Delete values issued before `cutoff`. */
   purgeBefore(cutoff: number): Promise<void>;
 }
+
+/**
+ * The demo bridge's waiting QR tokens and pairing codes, shared by every instance (PostgreSQL):
+ * only hashes; a page on any instance claims one, the instance driving the login takes it.
+ */
+export interface DemoPairingStorage {
+  /** Keep a waiting token's hash. */
+  add(hash: string, now: number): Promise<void>;
+  /** Whether a token waits, unclaimed. */
+  has(hash: string): Promise<boolean>;
+  /** Claim a waiting token for `username`, once; false when unknown or already claimed. */
+  claim(hash: string, username: string): Promise<boolean>;
+  /** The username a token was claimed for, deleting it; undefined while unclaimed. */
+  take(hash: string): Promise<string | undefined>;
+  /** Forget a token (replaced, cancelled), and any older than `cutoff`. */
+  remove(hash: string, cutoff: number): Promise<void>;
+}

@@ -19,7 +19,7 @@ test('three runners starting at once on an empty database migrate it once', asyn
     const tables = await db.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     assert.deepEqual(
       tables.map((t) => t.tablename),
-      ['demo_cookies', 'logins', 'oauth_clients', 'oauth_codes', 'oauth_grants', 'oauth_requests', 'oauth_tokens', 'people', 'schema_migrations', 'session_replies', 'sessions', 'tokens'],
+      ['demo_cookies', 'demo_pairings', 'logins', 'oauth_clients', 'oauth_codes', 'oauth_grants', 'oauth_requests', 'oauth_tokens', 'people', 'schema_migrations', 'session_replies', 'sessions', 'tokens'],
     );
     const leaseColumns = await db.query<{ column_name: string }>(
       "SELECT column_name FROM information_schema.columns WHERE table_name = 'sessions' AND column_name IN ('version', 'lease_owner', 'lease_until') ORDER BY column_name",

@@ -4,11 +4,11 @@
  * this server's database, so that a login works with nothing else installed.
  */
 import type { Clock } from '../../clock.ts';
-import type { DemoCookieStorage, LoginStorage } from '../../store/storage.ts';
-import type { Bridge, BridgeDescriptor, LoginFlow, LoginProcess, ProvisioningCapabilities, StartLoginOptions, StepOutcome } from '../types.ts';
+import type { DemoCookieStorage, DemoPairingStorage, LoginStorage } from '../../store/storage.ts';
+import type { Bridge, BridgeDescriptor, InteractiveStep, LoginFlow, LoginProcess, ProvisioningCapabilities, StartLoginOptions, StepOutcome } from '../types.ts';
 import { UnknownLoginError } from '../types.ts';
 import { PasswordProcess, isPasswordState, passwordStep } from './password.ts';
-import { CodeProcess, QrProcess } from './display.ts';
+import { CodeProcess, QrProcess, isDisplayState, type DisplayResumeState, type QrOptions } from './display.ts';
 import { CookieProcess, DemoCookies, cookiesStep } from './cookies.ts';
 import { Pairings, type RandomBytes } from './pairings.ts';
 
@@ -33,6 +33,10 @@ export interface DemoBridgeOptions {
    * PostgreSQL). Off for one process, where a restart interrupts them as it always did.
    */
   resumable?: boolean;
+  /** Where QR tokens and pairing codes are shared by several instances; memory when absent. */
+  pairingStore?: DemoPairingStorage;
+  /** Where a failed shared-token query is reported. */
+  onError?: (err: unknown) => void;
 }
 
 export const DEMO_FLOWS: readonly LoginFlow[] = [
@@ -75,12 +79,22 @@ export class DemoBridge implements Bridge {
 
   constructor(private readonly opts: DemoBridgeOptions) {
     this.cookies = new DemoCookies(opts.cookieStore, opts.clock, opts.maxCookies);
-    this.pairings = new Pairings(opts.random);
+    this.pairings = new Pairings(opts.random, opts.pairingStore && { store: opts.pairingStore, clock: opts.clock, onError: opts.onError });
   }
 
-  /** Stop the cookies' scheduled purge. */
+  private qrOptions(): QrOptions {
+    const { clock, baseURL, qrRefreshMs: refreshMs, maxQRCodes: maxCodes, resumable } = this.opts;
+    return { clock, pairings: this.pairings, baseURL, refreshMs, maxCodes, resumable, live: this.liveQr };
+  }
+
+  /** Running QR logins, whose refresh timers stop when the bridge closes. */
+  private readonly liveQr = new Set<{ halt(): void }>();
+
+  /** Stop the cookies' scheduled purge, the QR refresh timers and the polls for shared codes. */
   async close(): Promise<void> {
     this.cookies.close();
+    for (const p of [...this.liveQr]) p.halt();
+    this.pairings.stop();
   }
 
   async health() {
@@ -113,17 +127,9 @@ export class DemoBridge implements Bridge {
       case 'password-2fa':
         return { process: new PasswordProcess(options.flowID === 'password-2fa', this.opts.resumable), first: { kind: 'step', step: passwordStep(username) } };
       case 'qr':
-        return QrProcess.start({
-          clock: this.opts.clock,
-          pairings: this.pairings,
-          baseURL: this.opts.baseURL,
-          refreshMs: this.opts.qrRefreshMs,
-          maxCodes: this.opts.maxQRCodes,
-        });
-      case 'code': {
-        const process = new CodeProcess(this.pairings, this.opts.baseURL);
-        return { process, first: process.first };
-      }
+        return QrProcess.start(this.qrOptions());
+      case 'code':
+        return CodeProcess.start(this.pairings, this.opts.baseURL, this.opts.resumable);
       case 'cookies':
         return { process: new CookieProcess(this.cookies, this.opts.resumable), first: { kind: 'step', step: cookiesStep(this.opts.baseURL()) } };
       default:
@@ -133,14 +139,22 @@ export class DemoBridge implements Bridge {
 
   /**
    * Resume a login another instance (or the last process) left: the password and cookie flows
-   * from their stored state. A QR or pairing-code login waits on a token held in the memory of
-   * the instance that showed it, so it cannot be resumed (it ends `session_interrupted`).
+   * from their stored state; a QR or pairing-code login keeps waiting (on the database) for the
+   * code the dead driver showed.
    */
-  async resumeLogin(state: unknown): Promise<LoginProcess | undefined> {
+  async resumeLogin(state: unknown, current?: InteractiveStep): Promise<LoginProcess | undefined> {
     if (!this.opts.resumable) return undefined;
+    if (isDisplayState(state)) return this.resumeDisplay(state, current);
     if (isPasswordState(state)) return PasswordProcess.resume(state);
     if ((state as { kind?: unknown } | null)?.kind === 'cookies') return new CookieProcess(this.cookies, true);
     return undefined;
+  }
+
+  private async resumeDisplay(state: DisplayResumeState, current?: InteractiveStep): Promise<LoginProcess | undefined> {
+    if (state.kind === 'code') return CodeProcess.resume(this.pairings, state);
+    const shownUntil = current?.type === 'display_and_wait' ? Date.parse(('expiresAt' in current.display ? (current.display.expiresAt ?? '') : '')) : NaN;
+    const expiresAt = Number.isFinite(shownUntil) ? shownUntil : this.opts.clock.now();
+    return QrProcess.resume(this.qrOptions(), state, expiresAt);
   }
 
   /** Logging out of the demo network has nothing remote to do. */

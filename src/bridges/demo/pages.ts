@@ -72,7 +72,7 @@ export async function demoPages(app: FastifyInstance, opts: { demo: DemoBridge }
   const Token = Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) });
 
   r.get('/demo/scan/:token', { schema: { ...hide, params: Token } }, async (request, reply) => {
-    if (!demo.pairings.hasScan(request.params.token)) {
+    if (!(await demo.pairings.hasScan(request.params.token))) {
       return page(reply, 404, 'Code expired', '<p class="bad">This QR code expired or was already used. Scan the current code.</p>');
     }
     return page(
@@ -85,7 +85,7 @@ export async function demoPages(app: FastifyInstance, opts: { demo: DemoBridge }
   });
 
   r.post('/demo/scan/:token', { schema: { ...hide, params: Token, body: FormBody } }, async (request, reply) => {
-    const ok = demo.pairings.scan(request.params.token, nameOf(request.body, 'Demo Phone'));
+    const ok = await demo.pairings.scan(request.params.token, nameOf(request.body, 'Demo Phone'));
     if (!ok) return page(reply, 404, 'Code expired', '<p class="bad">This QR code expired or was already used. Scan the current code.</p>');
     return page(reply, 200, 'Signed in', '<p class="ok">Done: the other device is now signed in. You can close this page.</p>');
   });
@@ -99,7 +99,7 @@ export async function demoPages(app: FastifyInstance, opts: { demo: DemoBridge }
   r.post('/demo/link', { schema: { ...hide, body: FormBody } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const code = typeof body.code === 'string' ? body.code.slice(0, 64) : '';
-    if (!code || !demo.pairings.link(code, nameOf(body, 'Linked Device'))) {
+    if (!code || !(await demo.pairings.link(code, nameOf(body, 'Linked Device')))) {
       return page(reply, 400, 'Link a device', linkForm('<p class="bad" role="alert">No device is waiting for that code. Check it and try again.</p>'));
     }
     return page(reply, 200, 'Device linked', '<p class="ok">Done: the device is now signed in. You can close this page.</p>');

@@ -76,7 +76,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX demo_cookies_age ON demo_cookies (created_at, seq);
   `,
-  // OAuth (api.md §12), as SQLite's migration 5: registered apps, the grants people gave them,
+  // 2: OAuth (api.md §12), as SQLite's migration 5: registered apps, the grants people gave them,
   // and each grant's codes and tokens, stored only as hashes. Also the authorization requests
   // waiting on the consent page (SQLite keeps them in its one process's memory), by the hash
   // of their id, so the page may reach any instance.
@@ -121,6 +121,16 @@ export const PG_MIGRATIONS: readonly string[] = [
     expires_at bigint NOT NULL
   );
   CREATE INDEX oauth_requests_expiry ON oauth_requests (expires_at);
+  `,
+  // 3: the demo bridge's QR scan tokens and pairing codes (hashes only), so a scan or a typed
+  // code may reach any instance and a taken-over QR login still completes.
+  `
+  CREATE TABLE demo_pairings (
+    hash text PRIMARY KEY,
+    username text,
+    created_at bigint NOT NULL
+  );
+  CREATE INDEX demo_pairings_age ON demo_pairings (created_at);
   `,
 ];
 
