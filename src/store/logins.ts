@@ -9,7 +9,8 @@ import type { LoginStorage, LoginWrite, StoredLogin } from './storage.ts';
 
 export type { StoredLogin } from './storage.ts';
 
-interface Row {
+/** A row of the `logins` table, as both stores read it (PostgreSQL's bigints parse to numbers). */
+export interface LoginRow {
   user_id: string;
   bridge_id: string;
   login_id: string;
@@ -20,7 +21,8 @@ interface Row {
   updated_at: number;
 }
 
-function fromRow(r: Row): StoredLogin {
+/** The login a row holds. */
+export function loginFromRow(r: LoginRow): StoredLogin {
   return {
     owner: r.user_id,
     bridgeID: r.bridge_id,
@@ -48,10 +50,10 @@ export class LoginStore implements LoginStorage {
     db: Db,
     private readonly commits?: GroupCommit,
   ) {
-    this.byBridge = db.prepare<[string, string], Row>('SELECT * FROM logins WHERE user_id = ? AND bridge_id = ? ORDER BY created_at, login_id');
-    this.one = db.prepare<[string, string, string], Row>('SELECT * FROM logins WHERE user_id = ? AND bridge_id = ? AND login_id = ?');
-    this.all = db.prepare<[string], Row>('SELECT * FROM logins WHERE user_id = ? ORDER BY bridge_id, created_at, login_id');
-    this.upsertStmt = db.prepare<[Record<string, unknown>], Row>(
+    this.byBridge = db.prepare<[string, string], LoginRow>('SELECT * FROM logins WHERE user_id = ? AND bridge_id = ? ORDER BY created_at, login_id');
+    this.one = db.prepare<[string, string, string], LoginRow>('SELECT * FROM logins WHERE user_id = ? AND bridge_id = ? AND login_id = ?');
+    this.all = db.prepare<[string], LoginRow>('SELECT * FROM logins WHERE user_id = ? ORDER BY bridge_id, created_at, login_id');
+    this.upsertStmt = db.prepare<[Record<string, unknown>], LoginRow>(
       `INSERT INTO logins (user_id, bridge_id, login_id, status, status_text, user_json, created_at, updated_at)
        VALUES (@owner, @bridgeID, @loginID, @status, @statusText, @userJSON, @now, @now)
        ON CONFLICT (user_id, bridge_id, login_id) DO UPDATE SET status = excluded.status, status_text = excluded.status_text,
@@ -65,16 +67,16 @@ export class LoginStore implements LoginStorage {
 
   /** The logins of one principal (`owner`: '' for the owner, else a Matrix user ID) on a bridge. */
   list(bridgeID: string, owner = ''): Promise<StoredLogin[]> {
-    return Promise.resolve(this.byBridge.all(owner, bridgeID).map(fromRow));
+    return Promise.resolve(this.byBridge.all(owner, bridgeID).map(loginFromRow));
   }
 
   listAll(owner = ''): Promise<StoredLogin[]> {
-    return Promise.resolve(this.all.all(owner).map(fromRow));
+    return Promise.resolve(this.all.all(owner).map(loginFromRow));
   }
 
   get(bridgeID: string, loginID: string, owner = ''): Promise<StoredLogin | undefined> {
     const r = this.one.get(owner, bridgeID, loginID);
-    return Promise.resolve(r ? fromRow(r) : undefined);
+    return Promise.resolve(r ? loginFromRow(r) : undefined);
   }
 
   count(bridgeID: string, owner = ''): Promise<number> {
@@ -98,7 +100,7 @@ export class LoginStore implements LoginStorage {
       userJSON: JSON.stringify(login.user),
       now,
     });
-    return Promise.resolve(fromRow(row!));
+    return Promise.resolve(loginFromRow(row!));
   }
 
   delete(bridgeID: string, loginID: string, owner = ''): Promise<boolean> {

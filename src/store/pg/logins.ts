@@ -1,32 +1,9 @@
 /** The PostgreSQL implementation of {@link LoginStorage}. */
 import type pg from 'pg';
-import type { LoginStatus, User } from '../../bridges/types.ts';
 import type { LoginStorage, LoginWrite, LoginWriteOptions, StoredLogin } from '../storage.ts';
 import type { PgWriteQueue } from './write-queue.ts';
+import { loginFromRow as fromRow, type LoginRow as Row } from '../logins.ts';
 
-interface Row {
-  user_id: string;
-  bridge_id: string;
-  login_id: string;
-  status: string;
-  status_text: string | null;
-  user_json: string;
-  created_at: number;
-  updated_at: number;
-}
-
-function fromRow(r: Row): StoredLogin {
-  return {
-    owner: r.user_id,
-    bridgeID: r.bridge_id,
-    loginID: r.login_id,
-    status: r.status as LoginStatus,
-    ...(r.status_text != null ? { statusText: r.status_text } : {}),
-    user: JSON.parse(r.user_json) as User,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 const UPSERT = `INSERT INTO logins (user_id, bridge_id, login_id, status, status_text, user_json, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
