@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { ManualClock } from '../../src/clock.ts';
 import { buildProgram, type ProgramIO } from '../../src/cli/program.ts';
 
-export async function runCLI(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+export async function runCLI(args: string[], env: Record<string, string>, clock = new ManualClock(0)): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   let stdout = '';
   let stderr = '';
   const out = new PassThrough().on('data', (c: Buffer) => (stdout += c.toString()));
@@ -14,7 +14,7 @@ export async function runCLI(args: string[], env: Record<string, string>): Promi
     stderr: err,
     env,
     fetch: globalThis.fetch,
-    clock: new ManualClock(0),
+    clock,
     tokenFilePath: 'no-token-file',
     readTokenFile: () => undefined,
     onInterrupt: () => () => {},

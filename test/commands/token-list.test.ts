@@ -5,32 +5,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { ManualClock } from '../../src/clock.ts';
-import { buildProgram, type ProgramIO } from '../../src/cli/program.ts';
+import { runCLI } from './cli-in-process.ts';
 import { tempDir } from '../support/server.ts';
 
 /** Run the program in this process on `dir`, at `clock`'s time, with `env` added; resolves with what it wrote. */
-async function cli(args: string[], dir: string, clock = new ManualClock(0), env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = new PassThrough().on('data', (c: Buffer) => (stdout += c.toString()));
-  const err = new PassThrough().on('data', (c: Buffer) => (stderr += c.toString()));
-  const io: ProgramIO = {
-    stdin: new PassThrough(),
-    stdout: out,
-    stderr: err,
-    env: { BRIDGE_LOGIN_DATA_DIR: dir, ...env },
-    fetch: globalThis.fetch,
-    clock,
-    tokenFilePath: 'no-token-file',
-    readTokenFile: () => undefined,
-    onInterrupt: () => () => {},
-    exit: () => {},
-  };
-  await buildProgram(io).parseAsync(args, { from: 'user' });
-  return { stdout, stderr };
+function cli(args: string[], dir: string, clock = new ManualClock(0), env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  return runCLI(args, { BRIDGE_LOGIN_DATA_DIR: dir, ...env }, clock);
 }
 
 test('token list: a header row, one row per token, revoked ones marked; --json gives the same tokens as objects', async () => {
@@ -107,19 +89,16 @@ test("token list: a person's token shows their MXID and its expiry, and reads ex
 
 test('token commands with a config they cannot use say why in one line and exit 78, not with a stack trace', async () => {
   const { dir, remove } = tempDir();
-  const exitCode = process.exitCode;
   try {
     const config = path.join(dir, 'bridge-login.yaml');
     writeFileSync(config, 'bridges:\n  - id: wa\n    type: whatsapp\n    provisioning:\n      url: http://127.0.0.1:9/_matrix/provision\n      sharedSecret: ${NOT_SET_IN_THIS_TEST}\n      userID: "@admin:example.org"\n');
     for (const args of [['token', 'create'], ['token', 'list'], ['token', 'revoke', 'abc']]) {
-      process.exitCode = undefined;
-      const { stdout, stderr } = await cli(args, dir, new ManualClock(0), { BRIDGE_LOGIN_CONFIG: config });
+      const { stdout, stderr, exitCode } = await cli(args, dir, new ManualClock(0), { BRIDGE_LOGIN_CONFIG: config });
       assert.equal(stdout, '', args.join(' '));
       assert.match(stderr, /^bridge-login: .*NOT_SET_IN_THIS_TEST is not set\n$/, args.join(' '));
-      assert.equal(process.exitCode, 78, args.join(' '));
+      assert.equal(exitCode, 78, args.join(' '));
     }
   } finally {
-    process.exitCode = exitCode;
     remove();
   }
 });
