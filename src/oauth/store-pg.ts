@@ -6,10 +6,16 @@
  * makes the second wait for the first and then finds the row spent, so exactly one wins.
  */
 import type pg from 'pg';
-import { principalFromKey, principalKey, type Principal } from '../principal.ts';
+import { principalKey, type Principal } from '../principal.ts';
 import { PENDING_TTL_MS, newPendingID, type PendingRequest } from './pending.ts';
 import {
   CODE_TTL_MS,
+  accessFromRow,
+  codeFromRow,
+  refreshFromRow,
+  type AccessRow,
+  type CodeRow,
+  type RefreshRow,
   connectionsOf,
   hashSecret,
   newClientID,
@@ -23,8 +29,6 @@ import {
   type StoredCode,
   type StoredRefresh,
 } from './store.ts';
-
-type GrantRow = { grant_id: string; client_id: string; user_id: string };
 
 export class PgOAuthStore implements OAuthStorage {
   constructor(private readonly pool: pg.Pool) {}
@@ -56,23 +60,14 @@ export class PgOAuthStore implements OAuthStorage {
   }
 
   async code(code: string): Promise<StoredCode | undefined> {
-    const { rows } = await this.pool.query<GrantRow & { scope: string; redirect_uri: string; code_challenge: string; expires_at: number; used_at: number | null }>(
+    const { rows } = await this.pool.query<CodeRow>(
       `SELECT c.grant_id, g.client_id, g.user_id, g.scope, c.redirect_uri, c.code_challenge, c.expires_at, c.used_at
        FROM oauth_codes c JOIN oauth_grants g ON g.id = c.grant_id WHERE c.hash = $1 AND g.revoked_at IS NULL`,
       [hashSecret(code)],
     );
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      grantID: row.grant_id,
-      clientID: row.client_id,
-      principal: principalFromKey(row.user_id),
-      scope: row.scope,
-      redirectUri: row.redirect_uri,
-      codeChallenge: row.code_challenge,
-      expiresAt: row.expires_at,
-      ...(row.used_at !== null ? { usedAt: row.used_at } : {}),
-    };
+    return codeFromRow(row);
   }
 
   async spendCode(code: string, now: number): Promise<boolean> {
@@ -94,7 +89,7 @@ export class PgOAuthStore implements OAuthStorage {
   async access(token: string, now: number): Promise<AccessGrant | undefined> {
     // The check and the note of its use in one round trip; the grant's row is written only when
     // its last use moves forward.
-    const { rows } = await this.pool.query<GrantRow & { scope: string; created_at: number; expires_at: number }>(
+    const { rows } = await this.pool.query<AccessRow>(
       `WITH t AS (
          SELECT t.grant_id, g.client_id, g.user_id, t.scope, t.created_at, t.expires_at FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id
          WHERE t.hash = $1 AND t.kind = 'access' AND t.spent_at IS NULL AND g.revoked_at IS NULL AND t.expires_at > $2
@@ -106,33 +101,17 @@ export class PgOAuthStore implements OAuthStorage {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      grantID: row.grant_id,
-      clientID: row.client_id,
-      principal: principalFromKey(row.user_id),
-      scopes: row.scope.split(' '),
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-    };
+    return accessFromRow(row);
   }
 
   async refresh(token: string, now: number): Promise<StoredRefresh | undefined> {
-    const { rows } = await this.pool.query<GrantRow & { scope: string; expires_at: number; spent_at: number | null }>(
+    const { rows } = await this.pool.query<RefreshRow>(
       `SELECT t.grant_id, g.client_id, g.user_id, t.scope, t.expires_at, t.spent_at FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id
        WHERE t.hash = $1 AND t.kind = 'refresh' AND g.revoked_at IS NULL AND t.expires_at > $2`,
       [hashSecret(token), now],
     );
     const row = rows[0];
-    return (
-      row && {
-        grantID: row.grant_id,
-        clientID: row.client_id,
-        principal: principalFromKey(row.user_id),
-        scope: row.scope,
-        expiresAt: row.expires_at,
-        spent: row.spent_at !== null,
-      }
-    );
+    return row && refreshFromRow(row);
   }
 
   async spendToken(token: string, now: number): Promise<boolean> {

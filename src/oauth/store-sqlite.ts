@@ -4,10 +4,16 @@
  * better-sqlite3 is synchronous: each method does its work at once and resolves.
  */
 import type { Db } from '../store/db.ts';
-import { principalFromKey, principalKey, type Principal } from '../principal.ts';
+import { principalKey, type Principal } from '../principal.ts';
 import { PendingRequests, type PendingRequest } from './pending.ts';
 import {
   CODE_TTL_MS,
+  accessFromRow,
+  codeFromRow,
+  refreshFromRow,
+  type AccessRow,
+  type CodeRow,
+  type RefreshRow,
   connectionsOf,
   hashSecret,
   newClientID,
@@ -21,8 +27,6 @@ import {
   type StoredCode,
   type StoredRefresh,
 } from './store.ts';
-
-type GrantRow = { grant_id: string; client_id: string; user_id: string };
 
 export class SqliteOAuthStore implements OAuthStorage {
   // One process answers every request: the consent page's requests can stay in memory.
@@ -63,19 +67,10 @@ export class SqliteOAuthStore implements OAuthStorage {
          FROM oauth_codes c JOIN oauth_grants g ON g.id = c.grant_id WHERE c.hash = ? AND g.revoked_at IS NULL`,
       )
       .get(hashSecret(code)) as
-      | (GrantRow & { scope: string; redirect_uri: string; code_challenge: string; expires_at: number; used_at: number | null })
+      | (CodeRow)
       | undefined;
     if (!row) return undefined;
-    return {
-      grantID: row.grant_id,
-      clientID: row.client_id,
-      principal: principalFromKey(row.user_id),
-      scope: row.scope,
-      redirectUri: row.redirect_uri,
-      codeChallenge: row.code_challenge,
-      expiresAt: row.expires_at,
-      ...(row.used_at !== null ? { usedAt: row.used_at } : {}),
-    };
+    return codeFromRow(row);
   }
 
   async spendCode(code: string, now: number): Promise<boolean> {
@@ -94,17 +89,10 @@ export class SqliteOAuthStore implements OAuthStorage {
         `SELECT t.grant_id, g.client_id, g.user_id, t.scope, t.created_at, t.expires_at FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id
          WHERE t.hash = ? AND t.kind = 'access' AND t.spent_at IS NULL AND g.revoked_at IS NULL AND t.expires_at > ?`,
       )
-      .get(hashSecret(token), now) as (GrantRow & { scope: string; created_at: number; expires_at: number }) | undefined;
+      .get(hashSecret(token), now) as (AccessRow) | undefined;
     if (!row) return undefined;
     this.db.prepare('UPDATE oauth_grants SET last_used_at = ? WHERE id = ?').run(now, row.grant_id);
-    return {
-      grantID: row.grant_id,
-      clientID: row.client_id,
-      principal: principalFromKey(row.user_id),
-      scopes: row.scope.split(' '),
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-    };
+    return accessFromRow(row);
   }
 
   async refresh(token: string, now: number): Promise<StoredRefresh | undefined> {
@@ -113,17 +101,8 @@ export class SqliteOAuthStore implements OAuthStorage {
         `SELECT t.grant_id, g.client_id, g.user_id, t.scope, t.expires_at, t.spent_at FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id
          WHERE t.hash = ? AND t.kind = 'refresh' AND g.revoked_at IS NULL AND t.expires_at > ?`,
       )
-      .get(hashSecret(token), now) as (GrantRow & { scope: string; expires_at: number; spent_at: number | null }) | undefined;
-    return (
-      row && {
-        grantID: row.grant_id,
-        clientID: row.client_id,
-        principal: principalFromKey(row.user_id),
-        scope: row.scope,
-        expiresAt: row.expires_at,
-        spent: row.spent_at !== null,
-      }
-    );
+      .get(hashSecret(token), now) as (RefreshRow) | undefined;
+    return row && refreshFromRow(row);
   }
 
   async spendToken(token: string, now: number): Promise<boolean> {

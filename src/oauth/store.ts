@@ -8,7 +8,7 @@
  * Times are the injected clock's milliseconds.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Principal } from '../principal.ts';
+import { principalFromKey, type Principal } from '../principal.ts';
 import type { PendingRequest } from './pending.ts';
 
 /** A registered (public) client. */
@@ -118,6 +118,50 @@ export interface OAuthStorage {
   pending(id: string, now: number): Promise<PendingRequest | undefined>;
   /** Take a pending request out to answer it: only one taker gets it. */
   takePending(id: string, now: number): Promise<PendingRequest | undefined>;
+}
+
+/** The grant columns every OAuth lookup reads (both stores: PostgreSQL's bigints parse to numbers). */
+export type GrantRow = { grant_id: string; client_id: string; user_id: string };
+export type CodeRow = GrantRow & { scope: string; redirect_uri: string; code_challenge: string; expires_at: number; used_at: number | null };
+export type AccessRow = GrantRow & { scope: string; created_at: number; expires_at: number };
+export type RefreshRow = GrantRow & { scope: string; expires_at: number; spent_at: number | null };
+
+/** The code a row of `oauth_codes` joined with its grant holds. */
+export function codeFromRow(row: CodeRow): StoredCode {
+  return {
+    grantID: row.grant_id,
+    clientID: row.client_id,
+    principal: principalFromKey(row.user_id),
+    scope: row.scope,
+    redirectUri: row.redirect_uri,
+    codeChallenge: row.code_challenge,
+    expiresAt: row.expires_at,
+    ...(row.used_at !== null ? { usedAt: row.used_at } : {}),
+  };
+}
+
+/** The access an access token's row joined with its grant gives. */
+export function accessFromRow(row: AccessRow): AccessGrant {
+  return {
+    grantID: row.grant_id,
+    clientID: row.client_id,
+    principal: principalFromKey(row.user_id),
+    scopes: row.scope.split(' '),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** The refresh token a row joined with its grant holds. */
+export function refreshFromRow(row: RefreshRow): StoredRefresh {
+  return {
+    grantID: row.grant_id,
+    clientID: row.client_id,
+    principal: principalFromKey(row.user_id),
+    scope: row.scope,
+    expiresAt: row.expires_at,
+    spent: row.spent_at !== null,
+  };
 }
 
 /** A grant row as both stores read it for {@link connectionsOf}. */
