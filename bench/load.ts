@@ -60,6 +60,41 @@ export interface LoginFigure extends ThroughputFigure {
 }
 
 /**
+ * The two requests of one demo `password` login, for autocannon's request chain: create a
+ * session, then submit a new username (`username()`) to it; `onComplete` hears each login
+ * answered `complete`.
+ */
+function loginRequests(headers: Record<string, string>, username: () => string, onComplete: () => void): Options['requests'] {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/bridges/demo/login-sessions',
+      headers,
+      body: '{"flowID":"password"}',
+      onResponse: (status, body, context) => {
+        context.sessionID = status === 200 ? (JSON.parse(body) as { loginSessionID: string }).loginSessionID : undefined;
+      },
+    },
+    {
+      method: 'POST',
+      headers,
+      setupRequest: (request, context) => {
+        // No session (the create failed): start over with a new create.
+        if (typeof context.sessionID !== 'string') return undefined;
+        return {
+          ...request,
+          path: `/v1/bridges/demo/login-sessions/${context.sessionID}/steps/demo.password`,
+          body: `{"type":"user_input","fields":{"username":"${username()}","password":"hunter2"}}`,
+        };
+      },
+      onResponse: (status, body) => {
+        if (status === 200 && body.includes('"status":"complete"')) onComplete();
+      },
+    },
+  ];
+}
+
+/**
  * Complete demo `password` logins per second: every autocannon connection loops over
  * "create a session" then "submit username and password" (a distinct username each time, so
  * that every login writes a new login row). Only submits answered `complete` are counted.
@@ -72,34 +107,7 @@ export async function measureLogins(baseURL: string, token: string, opts: LoadOp
   const run = (): Options => ({
     url: baseURL,
     connections: opts.connections,
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/bridges/demo/login-sessions',
-        headers,
-        body: '{"flowID":"password"}',
-        onResponse: (status, body, context) => {
-          context.sessionID = status === 200 ? (JSON.parse(body) as { loginSessionID: string }).loginSessionID : undefined;
-        },
-      },
-      {
-        method: 'POST',
-        headers,
-        setupRequest: (request, context) => {
-          // No session (the create failed): start over with a new create.
-          if (typeof context.sessionID !== 'string') return undefined;
-          n++;
-          return {
-            ...request,
-            path: `/v1/bridges/demo/login-sessions/${context.sessionID}/steps/demo.password`,
-            body: `{"type":"user_input","fields":{"username":"bench-${runID}-${n}","password":"hunter2"}}`,
-          };
-        },
-        onResponse: (status, body) => {
-          if (status === 200 && body.includes('"status":"complete"')) completed++;
-        },
-      },
-    ],
+    requests: loginRequests(headers, () => `bench-${runID}-${++n}`, () => completed++),
   });
   await warmUp(run(), opts.warmUpSeconds);
   completed = 0;
@@ -148,33 +156,7 @@ export async function completeLogins(baseURL: string, token: string, count: numb
     // Two requests a login: autocannon counts requests.
     amount: 2 * count,
     timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/bridges/demo/login-sessions',
-        headers,
-        body: '{"flowID":"password"}',
-        onResponse: (status, body, context) => {
-          context.sessionID = status === 200 ? (JSON.parse(body) as { loginSessionID: string }).loginSessionID : undefined;
-        },
-      },
-      {
-        method: 'POST',
-        headers,
-        setupRequest: (request, context) => {
-          if (typeof context.sessionID !== 'string') return undefined;
-          n++;
-          return {
-            ...request,
-            path: `/v1/bridges/demo/login-sessions/${context.sessionID}/steps/demo.password`,
-            body: `{"type":"user_input","fields":{"username":"done-${runID}-${n}","password":"hunter2"}}`,
-          };
-        },
-        onResponse: (status, body) => {
-          if (status === 200 && body.includes('"status":"complete"')) completed++;
-        },
-      },
-    ],
+    requests: loginRequests(headers, () => `done-${runID}-${++n}`, () => completed++),
   });
   return { completed };
 }
